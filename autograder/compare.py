@@ -1,0 +1,239 @@
+"""Judge a student's outputs against the reference's. Runs in the grader (or checker) process only."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from autograder.spec import Case, Compare, Exercise
+
+# (rtol, atol) by dtype, a little looser than torch.testing's defaults: a student's formula may sum
+# in another order than the reference's.
+TOLERANCES: dict[torch.dtype, tuple[float, float]] = {
+    torch.float16: (1e-3, 1e-4),
+    torch.bfloat16: (1.6e-2, 1e-4),
+    torch.float32: (1e-5, 1e-6),
+    torch.float64: (1e-7, 1e-9),
+}
+GRAD_LOOSENING = 10.0
+PLAIN_TYPES = (torch.Tensor, bool, int, float, str, type(None), list, tuple, dict)
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    case: Case
+    problem: str | None
+
+    @property
+    def passed(self) -> bool:
+        return self.problem is None
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    exercise: Exercise
+    cases: tuple[CaseResult, ...]
+    reason: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.reason is None and all(c.passed for c in self.cases)
+
+    @property
+    def score(self) -> int:
+        return self.exercise.points if self.passed else 0
+
+    def message(self) -> str:
+        """What a student can act on: the first failing case, in full; a count of the rest."""
+        if self.reason is not None:
+            return f"{self.exercise.id}: {self.reason}"
+        failed = [c for c in self.cases if not c.passed]
+        if not failed:
+            return f"{self.exercise.id}: all {len(self.cases)} cases passed"
+        first = failed[0]
+        lines = [
+            f"{self.exercise.id}: case '{first.case.name}' failed ({first.case.describe()})",
+            *("  " + line for line in (first.problem or "").splitlines()),
+        ]
+        if len(failed) > 1:
+            lines.append(f"  ({len(failed) - 1} more of {len(self.cases)} cases failed)")
+        return "\n".join(lines)
+
+
+def check_plain(value: Any, where: str = "output") -> None:
+    """Re-check in the grader that loaded outputs are plain data, whatever the kernel claimed."""
+    if type(value) not in PLAIN_TYPES:
+        raise TypeError(f"{where} is a {type(value).__qualname__}, not plain data")
+    if isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            check_plain(v, f"{where}[{i}]")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            check_plain(v, f"{where}[{k!r}]")
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def compare_values(
+    expected: Any, got: Any, spec: Compare, where: str = "output", scale: float = 1.0
+) -> str | None:
+    """The first difference between `expected` and `got`, as a message, or None if they agree.
+
+    `scale` multiplies the tolerances (gradients pass through more floating-point operations).
+    """
+    if isinstance(expected, torch.Tensor) and got is None:
+        return f"{where}: expected a tensor, got None"
+    if isinstance(expected, torch.Tensor):
+        if isinstance(got, (int, float)) and not isinstance(got, bool) and expected.numel() == 1:
+            got = torch.tensor(got, dtype=expected.dtype)
+        if not isinstance(got, torch.Tensor):
+            return f"{where}: expected a tensor, got {type(got).__name__} {got!r:.60}"
+        return _compare_tensors(expected, got, spec, where, scale)
+    if isinstance(expected, bool) or expected is None or isinstance(expected, str):
+        return None if got == expected and type(got) is type(expected) else (
+            f"{where}: expected {expected!r}, got {got!r:.80}"
+        )
+    if isinstance(expected, (int, float)):
+        if isinstance(got, torch.Tensor) and got.numel() == 1:
+            got = got.item()
+        if isinstance(got, bool) or not isinstance(got, (int, float)):
+            return f"{where}: expected a number ({_fmt(expected)}), got {type(got).__name__}"
+        rtol, atol = _tolerance(torch.float64, spec, scale)
+        if math.isclose(got, expected, rel_tol=rtol, abs_tol=atol) or (
+            math.isnan(expected) and math.isnan(got)
+        ):
+            return None
+        return f"{where}: expected {_fmt(expected)}, got {_fmt(got)}"
+    if isinstance(expected, (list, tuple)):
+        if not isinstance(got, (list, tuple)):
+            return f"{where}: expected a {type(expected).__name__} of {len(expected)}, got {type(got).__name__}"
+        if len(got) != len(expected):
+            return f"{where}: expected {len(expected)} items, got {len(got)}"
+        for i, (e, g) in enumerate(zip(expected, got)):
+            problem = compare_values(e, g, spec, f"{where}[{i}]", scale)
+            if problem:
+                return problem
+        return None
+    if isinstance(expected, dict):
+        if not isinstance(got, dict) or sorted(got) != sorted(expected):
+            keys = sorted(got) if isinstance(got, dict) else type(got).__name__
+            return f"{where}: expected keys {sorted(expected)}, got {keys}"
+        for k in expected:
+            problem = compare_values(expected[k], got[k], spec, f"{where}[{k!r}]", scale)
+            if problem:
+                return problem
+        return None
+    raise TypeError(f"unsupported expected value {type(expected)}")
+
+
+def _tolerance(dtype: torch.dtype, spec: Compare, scale: float = 1.0) -> tuple[float, float]:
+    rtol, atol = TOLERANCES.get(dtype, (0.0, 0.0))
+    rtol = spec.rtol if spec.rtol is not None else rtol
+    atol = spec.atol if spec.atol is not None else atol
+    return rtol * scale, atol * scale
+
+
+def _compare_tensors(
+    expected: torch.Tensor, got: torch.Tensor, spec: Compare, where: str, scale: float
+) -> str | None:
+    if tuple(got.shape) != tuple(expected.shape):
+        return f"{where}: expected shape {tuple(expected.shape)}, got {tuple(got.shape)}"
+    if spec.dtype and got.dtype != expected.dtype:
+        return f"{where}: expected dtype {expected.dtype}, got {got.dtype}"
+    if expected.is_floating_point() or got.is_floating_point():
+        dtype = expected.dtype if expected.is_floating_point() else got.dtype
+        rtol, atol = _tolerance(dtype, spec, scale)
+        e, g = expected.double(), got.double()
+        close = torch.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
+    else:
+        rtol = atol = 0.0
+        e, g = expected, got
+        close = g == e
+    if bool(close.all()):
+        return None
+    index = tuple(int(i) for i in torch.nonzero(~close)[0])
+    at = f"[{', '.join(map(str, index))}]" if index else ""
+    diff = (e.double() - g.double()).abs()
+    max_err = float(diff.nan_to_num(nan=math.inf).max()) if diff.numel() else 0.0
+    lines = [
+        f"{where}{at}: expected {_fmt(float(e[index]))}, got {_fmt(float(g[index]))}",
+        f"max abs error {_fmt(max_err)} over {int((~close).sum())} of {close.numel()} entries"
+        f" (rtol {rtol:g}, atol {atol:g})",
+    ]
+    if not bool(torch.isfinite(g).all()) and bool(torch.isfinite(e).all()):
+        lines.append("your output has inf or nan where the expected one is finite")
+    return "\n".join(lines)
+
+
+def forbidden_calls(exercise: Exercise, student: dict) -> list[str]:
+    """The forbidden APIs a student's call reached: torch functions by name, d2lkit by qualified name."""
+    banned_py = [f for f in exercise.forbidden if "." in f] + [_qualname(exercise.reference)]
+    banned_torch = {f for f in exercise.forbidden if "." not in f}
+    hits = sorted(banned_torch.intersection(student.get("torch_calls", ())))
+    hits += sorted(
+        {c for c in student.get("py_calls", ()) for b in banned_py if c == b or c.startswith(b + ".")}
+    )
+    return hits
+
+
+def _qualname(reference: Any) -> str:
+    return f"{reference.__module__}.{reference.__qualname__}"
+
+
+def judge_case(exercise: Exercise, case: Case, expected: dict, student: dict) -> str | None:
+    """The problem with a student's outputs for one case, or None if they pass."""
+    if not expected.get("ok"):
+        raise RuntimeError(f"the reference failed on {exercise.id} / {case.name}: {expected.get('error')}")
+    if not student.get("ok"):
+        return student.get("error", "no result")
+    try:
+        check_plain(student.get("output"))
+    except TypeError as exc:
+        return str(exc)
+    hits = forbidden_calls(exercise, student)
+    if hits:
+        return (
+            f"uses {', '.join(hits)}, which this exercise asks you to write yourself "
+            "(the reference implementation and the framework's built-in are off limits here)"
+        )
+    spec = exercise.compare
+    problem = (
+        spec.checker(case, expected, student)
+        if spec.checker is not None
+        else _compare_outputs(expected, student, spec)
+    )
+    if problem and exercise.hint is not None:
+        hint = exercise.hint(case, expected, student)
+        if hint:
+            problem += f"\nhint: {hint}"
+    return problem
+
+
+def _compare_outputs(expected: dict, student: dict, spec: Compare) -> str | None:
+    problem = compare_values(expected["output"], student.get("output"), spec)
+    if problem:
+        return problem
+    for key in ("args_after", "after", "state"):
+        if key in expected:
+            problem = compare_values(expected[key], student.get(key), spec, key)
+            if problem:
+                return problem
+    if spec.grads:
+        for key, label in (("grads", "gradient of argument"), ("param_grads", "gradient of")):
+            for name, grad in _items(expected.get(key)).items():
+                got = _items(student.get(key)).get(name)
+                problem = compare_values(grad, got, spec, f"{label} {name}", GRAD_LOOSENING)
+                if problem:
+                    return problem
+    return None
+
+
+def _items(value: Any) -> dict:
+    if isinstance(value, dict):
+        return value
+    return dict(enumerate(value or ()))

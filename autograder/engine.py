@@ -1,0 +1,87 @@
+"""One definition, every runner: encode an exercise's cases, run the reference, judge the outputs.
+
+The self-check (`check()` in a notebook), `autograder check`, `autograder grade` and `autograder
+validate` all go through `payloads`, `expected` and `judge`; they differ only in how they obtain the
+student's outputs (in-process, or harvested from a kernel).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import torch
+
+from autograder import harvest
+from autograder.compare import CaseResult, ExerciseResult, judge_case
+from autograder.spec import Case, Exercise, Fixture, T
+
+
+def encode(value: Any) -> Any:
+    """A case argument as plain data for transport (`T` becomes a marked dict)."""
+    if isinstance(value, T):
+        return {"__T__": value.value, "requires_grad": value.requires_grad, "grad": value.grad}
+    if isinstance(value, (list, tuple)):
+        return type(value)(encode(v) for v in value)
+    if isinstance(value, dict):
+        return {k: encode(v) for k, v in value.items()}
+    return value
+
+
+def _payload(exercise: Exercise, case: Case) -> dict:
+    payload: dict[str, Any] = {
+        "kind": exercise.kind,
+        "args": encode(list(case.args)),
+        "kwargs": encode(dict(case.kwargs)),
+        "grad": list(case.grad),
+        "seed": case.seed,
+        "init": encode(list(case.init)),
+        "fixture": _fixture(case.fixture),
+    }
+    if exercise.kind == "module":
+        torch.manual_seed(case.seed)
+        reference = exercise.reference(*case.init)
+        payload["state"] = {k: v.detach().clone() for k, v in reference.state_dict().items()}
+    return payload
+
+
+def _fixture(fixture: Fixture | None) -> dict | None:
+    return None if fixture is None else {"name": fixture.name, "params": encode(fixture.params)}
+
+
+@functools.lru_cache(maxsize=None)
+def cases(exercise: Exercise, include_hidden: bool = True) -> tuple[tuple[Case, dict], ...]:
+    """The exercise's cases with their payloads; visible ones only for the student's self-check."""
+    chosen = [c for c in exercise.cases() if include_hidden or c.visible]
+    return tuple((c, _payload(exercise, c)) for c in chosen)
+
+
+@functools.lru_cache(maxsize=None)
+def expected(exercise: Exercise, include_hidden: bool = True) -> tuple[dict, ...]:
+    """The reference's outputs, computed once per process by the same harvest code as the student's."""
+    return tuple(harvest.run_case(exercise.reference, p) for _, p in cases(exercise, include_hidden))
+
+
+def judge(
+    exercise: Exercise, student: list[dict] | None, include_hidden: bool = True, reason: str | None = None
+) -> ExerciseResult:
+    """Compare the student's per-case outputs with the reference's."""
+    chosen = cases(exercise, include_hidden)
+    if student is None or reason is not None:
+        return ExerciseResult(exercise, (), reason or "no outputs were collected")
+    if len(student) != len(chosen):
+        return ExerciseResult(exercise, (), f"expected {len(chosen)} results, got {len(student)}")
+    reference = expected(exercise, include_hidden)
+    results = tuple(
+        CaseResult(case, judge_case(exercise, case, ref, got))
+        for (case, _), ref, got in zip(chosen, reference, student)
+    )
+    return ExerciseResult(exercise, results)
+
+
+def check_in_process(exercise: Exercise, target: Any, include_hidden: bool = False) -> ExerciseResult:
+    """Run `target` here on the cases and judge it: the self-check and the mutant tests."""
+    if target is exercise.reference:
+        return ExerciseResult(exercise, (), "this is d2lkit's reference itself; write your own")
+    outputs = [harvest.run_case(target, p) for _, p in cases(exercise, include_hidden)]
+    return judge(exercise, outputs, include_hidden)

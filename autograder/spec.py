@@ -1,0 +1,118 @@
+"""The check model: an exercise is data — a target name, cases, what to compare, what is forbidden.
+
+Nothing here runs student code. `autograder.harvest` runs a target on a case's inputs (in the student's
+kernel, or in-process for the self-check); `autograder.compare` judges the outputs in the grader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["function", "module"]
+
+
+@dataclass(frozen=True)
+class T:
+    """A tensor argument with autograd state: `requires_grad`, and a `.grad` already set (for `sgd`)."""
+
+    value: Any
+    requires_grad: bool = False
+    grad: Any = None
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """Arguments built in the kernel by a named constructor of `autograder.fixtures` from plain params.
+
+    Used where an argument is an object (a net, a data iterator, an updater) rather than data.
+    """
+
+    name: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call of the target.
+
+    `args`/`kwargs` hold tensors, numbers, strings, `T`s, and containers of them. For a module exercise,
+    `init` are the constructor arguments and `args` the forward inputs; the reference's parameters are
+    copied into the student's module. `grad` lists the positions of args to differentiate the output
+    w.r.t. (with a seeded random upstream gradient). `fixture`, when set, builds the whole call instead.
+    """
+
+    name: str
+    args: tuple = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    visible: bool = True
+    grad: tuple[int, ...] = ()
+    seed: int = 0
+    init: tuple = ()
+    fixture: Fixture | None = None
+
+    def describe(self) -> str:
+        """A short description of the inputs for messages: `X: (4, 10) float32`."""
+        parts = [_describe(a) for a in self.args]
+        parts += [f"{k}={_describe(v)}" for k, v in self.kwargs.items()]
+        if self.fixture is not None:
+            parts.append(f"{self.fixture.name}({', '.join(self.fixture.params)})")
+        return ", ".join(parts)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, T):
+        return _describe(value.value)
+    shape = getattr(value, "shape", None)
+    if shape is not None and hasattr(value, "dtype"):
+        return f"{tuple(shape)} {str(value.dtype).replace('torch.', '')}"
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(_describe(v) for v in value[:3])
+        return f"[{inner}{', …' if len(value) > 3 else ''}]"
+    text = repr(value)
+    return text if len(text) <= 30 else text[:27] + "..."
+
+
+Checker = Callable[[Case, Any, Any], "str | None"]
+"""A custom judge `(case, expected_outputs, student_outputs) -> problem or None`, for statistical checks."""
+
+Hint = Callable[[Case, Any, Any], "str | None"]
+"""Recognises a common mistake from `(case, expected_outputs, student_outputs)` and says what to fix."""
+
+
+@dataclass(frozen=True)
+class Compare:
+    """What is compared. Tolerances of None mean the dtype-aware defaults of `autograder.compare`."""
+
+    rtol: float | None = None
+    atol: float | None = None
+    dtype: bool = True
+    grads: bool = True
+    checker: Checker | None = None
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One graded item: `check("ch03.softmax", softmax)` in the notebook, a column in the gradebook."""
+
+    id: str
+    target: str
+    points: int
+    reference: Any
+    cases: Callable[[], Sequence[Case]]
+    notebook: str
+    kind: Kind = "function"
+    compare: Compare = Compare()
+    forbidden: tuple[str, ...] = ()
+    hint: Hint | None = None
+    description: str = ""
+
+    @property
+    def chapter(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    @property
+    def grade_id(self) -> str:
+        """The nbgrader grade id of the check cell (stable: derived from the exercise id)."""
+        return self.id.replace(".", "-")

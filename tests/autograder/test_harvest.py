@@ -1,0 +1,73 @@
+"""What runs next to student code: plain outputs only, forbidden calls recorded, stderr kept quiet."""
+
+import sys
+import warnings
+
+import numpy as np
+import torch
+
+from autograder import harvest
+
+
+class AlwaysEqual:
+    def __eq__(self, other):
+        return True
+
+
+class Sub(torch.Tensor):
+    pass
+
+
+def payload(*args, **extra):
+    return {"kind": "function", "args": list(args), "kwargs": {}, "grad": [], "seed": 0, "init": [],
+            "fixture": None, **extra}
+
+
+def test_plain_converts_numpy_and_parameters():
+    out = harvest.plain([np.float64(1.5), np.arange(3), torch.nn.Parameter(torch.ones(2))])
+    assert out[0] == 1.5 and type(out[0]) is float
+    assert type(out[1]) is torch.Tensor and type(out[2]) is torch.Tensor
+
+
+def test_objects_with_their_own_eq_are_refused():
+    result = harvest.run_case(lambda X: AlwaysEqual(), payload(torch.ones(2)))
+    assert not result["ok"] and "AlwaysEqual" in result["error"]
+    result = harvest.run_case(lambda X: X.as_subclass(Sub), payload(torch.ones(2)))
+    assert not result["ok"] and "Sub" in result["error"]
+
+
+def test_records_torch_functions_whatever_the_spelling():
+    for spelling in (torch.softmax, torch.nn.functional.softmax, lambda X, d: X.softmax(d)):
+        result = harvest.run_case(lambda X, f=spelling: f(X, 1), payload(torch.ones(2, 3)))
+        assert "softmax" in result["torch_calls"]
+
+
+def test_records_calls_into_d2lkit_through_any_alias():
+    from d2lkit.linear import softmax as renamed
+
+    result = harvest.run_case(lambda X: renamed(X), payload(torch.ones(2, 3)))
+    assert "d2lkit.linear.softmax" in result["py_calls"]
+
+
+def test_errors_are_results_with_the_offending_line():
+    def broken(X):
+        return X @ torch.ones(5)
+
+    result = harvest.run_case(broken, payload(torch.ones(2, 3)))
+    assert not result["ok"] and "RuntimeError" in result["error"] and "X @ torch.ones(5)" in result["error"]
+
+
+def test_warnings_and_stderr_do_not_leak(capsys):
+    def noisy(X):
+        warnings.warn("deprecated", UserWarning, stacklevel=1)
+        print("to stderr", file=sys.stderr)
+        return X
+
+    assert harvest.run_case(noisy, payload(torch.ones(1)))["ok"]
+    assert capsys.readouterr().err == ""
+
+
+def test_gradients_use_the_same_upstream_in_every_process():
+    x = {"__T__": torch.arange(3.0), "requires_grad": True, "grad": None}
+    result = harvest.run_case(lambda X: X * 2, payload(x, grad=[0]))
+    assert torch.equal(result["grads"][0], 2 * harvest.upstream_like(torch.zeros(3), 0))
