@@ -1,0 +1,65 @@
+"""Every check can fail: references pass, stubs fail, and each mutant is rejected with its message."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from autograder import engine, registry
+
+ROOT = Path(__file__).resolve().parents[2]
+EXERCISES = list(registry.exercises().values())
+
+
+def _mutants() -> dict:
+    found: dict = {}
+    for path in sorted((ROOT / "tests" / "mutants").glob("ch*.py")):
+        spec = importlib.util.spec_from_file_location(f"mutants_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        found.update(module.MUTANTS)
+    return found
+
+
+MUTANTS = _mutants()
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_the_reference_is_refused_by_name(exercise):
+    result = engine.check_in_process(exercise, exercise.reference, include_hidden=True)
+    assert not result.passed and "reference" in result.message()
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_a_stub_scores_zero(exercise):
+    def stub(*args, **kwargs):
+        raise NotImplementedError()
+
+    result = engine.check_in_process(exercise, stub, include_hidden=True)
+    assert not result.passed and result.score == 0
+    assert "NotImplementedError" in result.message()
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_every_exercise_has_a_mutant(exercise):
+    assert MUTANTS.get(exercise.id), f"add a mutant for {exercise.id} to tests/mutants/{exercise.chapter}.py"
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "name", "implementation", "phrase"),
+    [(i, *m) for i, ms in MUTANTS.items() for m in ms],
+    ids=[f"{i}:{m[0]}" for i, ms in MUTANTS.items() for m in ms],
+)
+def test_mutant_is_rejected_with_a_useful_message(exercise_id, name, implementation, phrase):
+    exercise = registry.get(exercise_id)
+    result = engine.check_in_process(exercise, implementation, include_hidden=True)
+    assert not result.passed, f"mutant '{name}' passed"
+    assert phrase in result.message(), result.message()
+
+
+def test_exercise_ids_targets_and_notebooks_are_consistent():
+    for exercise in EXERCISES:
+        chapter, name = exercise.id.split(".", 1)
+        assert chapter.startswith("ch") and name
+        assert exercise.notebook[0].isdigit() and exercise.points > 0
+        assert list(exercise.cases()), exercise.id
