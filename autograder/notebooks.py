@@ -1,0 +1,88 @@
+"""Solution notebooks: plain-text sources (jupytext percent `.py`) to nbgrader source `.ipynb`.
+
+The `.py` beside each notebook is what staff edit and review. `autograder build` writes the `.ipynb`,
+adding nbgrader's cell metadata so that no one types it by hand:
+- a cell tagged `solution` becomes a solution cell, graded id `<chapter>-<first def>-solution`;
+- a cell that is exactly `check("chNN.name", target)` becomes a locked grade cell worth the points
+  its exercise declares, with the exercise's stable grade id.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+from autograder import registry
+
+CHECK_CELL = re.compile(r'^check\("(?P<id>[\w.]+)",\s*(?P<target>\w+)\)$')
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+
+
+def _nbgrader(grade_id: str, *, solution: bool, grade: bool, points: int | None = None) -> dict:
+    meta = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": not solution,
+        "schema_version": 3,
+        "solution": solution,
+        "task": False,
+    }
+    if grade:
+        meta["points"] = points
+    return meta
+
+
+def _defined_name(source: str) -> str:
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            return node.name
+    raise ValueError(f"a solution cell must define a function or class:\n{source[:200]}")
+
+
+def convert(source: Path) -> nbformat.NotebookNode:
+    """The nbgrader source notebook for one plain-text notebook."""
+    chapter = source.parent.name
+    nb = jupytext.read(source, fmt="py:percent")
+    seen: set[str] = set()
+    for cell in nb.cells:
+        tags = cell.metadata.pop("tags", [])
+        cell.metadata.pop("lines_to_next_cell", None)
+        if cell.cell_type != "code":
+            continue
+        cell.outputs, cell.execution_count = [], None
+        match = CHECK_CELL.match(cell.source.strip())
+        if "solution" in tags:
+            grade_id = f"{chapter}-{_defined_name(cell.source)}-solution"
+            cell.metadata["nbgrader"] = _nbgrader(grade_id, solution=True, grade=False)
+        elif match:
+            exercise = registry.get(match["id"])
+            if exercise.notebook != source.stem or exercise.target != match["target"]:
+                raise ValueError(f"{source}: {match['id']} belongs to {exercise.notebook}/{exercise.target}")
+            grade_id = exercise.grade_id
+            cell.metadata["nbgrader"] = _nbgrader(
+                grade_id, solution=False, grade=True, points=exercise.points
+            )
+        else:
+            continue
+        if grade_id in seen:
+            raise ValueError(f"{source}: duplicate grade id {grade_id}")
+        seen.add(grade_id)
+    nb.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    return nb
+
+
+def build_all(solutions: Path, check: bool = False) -> list[Path]:
+    """Write every `solutions/*/*.ipynb` from its `.py`; return those that changed (or would)."""
+    changed = []
+    for source in sorted(solutions.glob("ch*/*.py")):
+        target = source.with_suffix(".ipynb")
+        text = nbformat.writes(convert(source)) + "\n"
+        if not target.exists() or target.read_text() != text:
+            changed.append(target)
+            if not check:
+                target.write_text(text)
+    return changed

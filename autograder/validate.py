@@ -1,0 +1,107 @@
+"""`autograder validate`: every check can fail, and every solution passes.
+
+1. the `.ipynb` solutions are in sync with their plain-text sources;
+2. `assignments/` and `samples/class/` are exactly what `autograder release` makes;
+3. every solution notebook scores full marks in the grader, every released stub scores zero;
+4. every exercise has at least one mutant in `tests/mutants/`, and its check rejects each one.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import nbformat
+
+from autograder import engine, notebooks, registry, release
+from autograder.grade import Graded, grade
+
+Mutant = tuple[str, object, str]
+"""(name, wrong implementation, a phrase the failure message must contain)."""
+
+
+def load_mutants(root: Path) -> dict[str, list[Mutant]]:
+    found: dict[str, list[Mutant]] = {}
+    for path in sorted((root / "tests" / "mutants").glob("ch*.py")):
+        spec = importlib.util.spec_from_file_location(f"mutants_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for exercise_id, mutants in module.MUTANTS.items():
+            found.setdefault(exercise_id, []).extend(mutants)
+    return found
+
+
+def check_mutants(root: Path) -> list[str]:
+    problems = []
+    mutants = load_mutants(root)
+    for exercise in registry.exercises().values():
+        if not mutants.get(exercise.id):
+            problems.append(f"{exercise.id}: no mutant in tests/mutants/{exercise.chapter}.py")
+        for name, implementation, phrase in mutants.get(exercise.id, ()):
+            result = engine.check_in_process(exercise, implementation, include_hidden=True)
+            if result.passed:
+                problems.append(f"{exercise.id}: mutant '{name}' passes its check")
+            elif phrase not in result.message():
+                problems.append(
+                    f"{exercise.id}: mutant '{name}' fails without saying '{phrase}':\n{result.message()}"
+                )
+    return problems
+
+
+def _normalised(path: Path) -> str:
+    return json.dumps(nbformat.read(path, as_version=4), sort_keys=True)
+
+
+def check_release(root: Path) -> list[str]:
+    """Regenerate everything into a temporary folder and compare with what is committed."""
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="autograder-release-") as tmp:
+        out = Path(tmp)
+        for chapter in release.chapters(root):
+            release.generate(root, chapter, out / "assignments")
+            release.make_samples(root, chapter, out / "assignments", out / "samples")
+        pairs = [(out / "assignments", root / "assignments"), (out / "samples", root / "samples" / "class")]
+        for fresh_dir, committed_dir in pairs:
+            fresh = {p.relative_to(fresh_dir) for p in fresh_dir.rglob("*.ipynb")}
+            committed = {p.relative_to(committed_dir) for p in committed_dir.rglob("*.ipynb")}
+            for rel in sorted(fresh ^ committed):
+                problems.append(f"{committed_dir.name}/{rel}: missing or extra (run `autograder release`)")
+            for rel in sorted(fresh & committed):
+                if _normalised(fresh_dir / rel) != _normalised(committed_dir / rel):
+                    problems.append(f"{committed_dir.name}/{rel} differs from a fresh release")
+    return problems
+
+
+def _scores(graded: list[Graded], want: Callable[[int, int], bool], label: str) -> list[str]:
+    problems = []
+    for g in graded:
+        for r in g.results.values():
+            if not want(r.score, r.exercise.points):
+                problems.append(f"{label} {g.submission.name}: {r.exercise.id} scored {r.score}: {r.message()}")
+    return problems
+
+
+def validate(root: Path, jobs: int = 2) -> bool:
+    steps: list[tuple[str, Callable[[], list[str]]]] = [
+        ("solutions in sync with their sources",
+         lambda: [f"{p} is out of date" for p in notebooks.build_all(root / "solutions", check=True)]),
+        ("assignments and samples in sync with a fresh release", lambda: check_release(root)),
+        ("solutions score full marks",
+         lambda: _scores(grade([root / "solutions"], jobs, show_progress=False), lambda s, m: s == m,
+                         "solution")),
+        ("released stubs score zero",
+         lambda: _scores(grade([root / "assignments"], jobs, show_progress=False), lambda s, m: s == 0,
+                         "stub")),
+        ("every exercise has a mutant, and its check rejects it", lambda: check_mutants(root)),
+    ]
+    ok = True
+    for title, step in steps:
+        problems = step()
+        print(f"{'ok  ' if not problems else 'FAIL'} {title}")
+        for problem in problems:
+            print("     " + problem.replace("\n", "\n     "))
+        ok = ok and not problems
+    return ok

@@ -1,0 +1,27 @@
+"""nbgrader course configuration: this repository is the course root.
+
+`solutions/` holds the source notebooks and `assignments/` the released ones (nbgrader's `source/` and
+`release/`); `submitted/`, `autograded/` and `feedback/` are created beside them when you grade.
+"""
+
+c = get_config()  # noqa: F821 - injected by nbgrader
+
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "assignments"
+# the plain-text sources stay with the staff; students get the notebooks
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.py"]
+c.CourseDirectory.db_url = "sqlite:///gradebook.db"
+
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.enforce_metadata = True
+
+# Execute.timeout is the per-cell limit autograde honours (ExecutePreprocessor.timeout is ignored)
+c.Execute.timeout = 120
+c.Execute.allow_errors = True
+
+# a grade cell scores zero if anything reaches stderr: drop torch's known warnings before scoring
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"(UserWarning|DeprecationWarning|FutureWarning|warnings\.warn)"
+
+# a student who deletes a grade cell gets it back at autograde, so the exercise is still graded
+c.OverwriteCells.add_missing_cells = True

@@ -1,0 +1,143 @@
+"""The grader end to end: real kernels executing real notebooks, judged in the grader process."""
+
+import json
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import registry, release, report
+from autograder.grade import grade
+
+ROOT = Path(__file__).resolve().parents[2]
+SOFTMAX_NB = ROOT / "solutions" / "ch03" / "3.6-softmax-regression-scratch.ipynb"
+pytestmark = pytest.mark.slow
+
+
+def variant(tmp: Path, student: str, replace: dict[str, str] | None = None, append: str | None = None
+            ) -> Path:
+    """The 3.6 solution notebook with some solution cells replaced, saved as `tmp/student/`."""
+    nb = nbformat.read(SOFTMAX_NB, as_version=4)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if replace and grade_id in replace:
+            cell.source = replace[grade_id]
+    if append:
+        nb.cells.append(nbformat.v4.new_code_cell(append))
+    path = tmp / student / SOFTMAX_NB.name
+    path.parent.mkdir(parents=True)
+    nbformat.write(nb, path)
+    return path
+
+
+SNEAKY = '''
+class AlwaysEqual:
+    def __eq__(self, other):
+        return True
+
+def softmax(X):
+    return AlwaysEqual()
+'''
+NOISY = '''
+import sys, warnings
+def softmax(X):
+    warnings.warn("torch.foo is deprecated", UserWarning)
+    print("some noise on stderr", file=sys.stderr)
+    X_exp = torch.exp(X - X.max(dim=1, keepdim=True).values)
+    return X_exp / X_exp.sum(dim=1, keepdim=True)
+'''
+HANGS = '''
+def softmax(X):
+    while True:
+        pass
+'''
+
+
+@pytest.fixture(scope="module")
+def adversarial(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("class")
+    variant(tmp, "honest")
+    variant(tmp, "imports-reference", {"ch03-softmax-solution": "from d2lkit import softmax"})
+    variant(tmp, "always-equal", {"ch03-softmax-solution": SNEAKY})
+    variant(tmp, "noisy", {"ch03-softmax-solution": NOISY})
+    variant(tmp, "hangs", {"ch03-softmax-solution": HANGS})
+    variant(tmp, "crashes", append="import os\nos._exit(1)")
+    broken = tmp / "broken" / SOFTMAX_NB.name
+    broken.parent.mkdir()
+    broken.write_text('{"cells": [')
+    start = time.monotonic()
+    graded = grade([tmp], jobs=2, timeout=10, show_progress=False)
+    return {g.submission.name: g for g in graded}, time.monotonic() - start
+
+
+def nb_results(graded):
+    return {i: r for i, r in graded.results.items() if r.exercise.notebook == SOFTMAX_NB.stem}
+
+
+def test_honest_and_noisy_solutions_score_full_marks(adversarial):
+    results, _ = adversarial
+    for name in ("honest", "noisy"):
+        assert all(r.passed for r in nb_results(results[name]).values()), report.details(results[name])
+
+
+def test_the_reference_itself_scores_zero(adversarial):
+    r = nb_results(adversarial[0]["imports-reference"])
+    assert not r["ch03.softmax"].passed and "d2lkit.linear.softmax" in r["ch03.softmax"].message()
+    assert r["ch03.cross_entropy"].passed
+
+
+def test_an_always_equal_object_scores_zero(adversarial):
+    r = nb_results(adversarial[0]["always-equal"])
+    assert not r["ch03.softmax"].passed and "AlwaysEqual" in r["ch03.softmax"].message()
+
+
+def test_a_hanging_function_loses_only_its_exercise(adversarial):
+    r = nb_results(adversarial[0]["hangs"])
+    assert not r["ch03.softmax"].passed and "did not finish" in r["ch03.softmax"].message()
+    assert r["ch03.cross_entropy"].passed
+
+
+def test_a_crashing_kernel_and_a_broken_file_score_zero_with_the_reason(adversarial):
+    results, _ = adversarial
+    crashed = nb_results(results["crashes"])
+    assert all(not r.passed and "kernel died" in r.message() for r in crashed.values())
+    broken = nb_results(results["broken"])
+    assert all("could not be read" in r.message() for r in broken.values())
+    assert len(results) == 7
+
+
+def test_missing_notebooks_of_the_chapter_score_zero(adversarial):
+    honest = adversarial[0]["honest"]
+    linreg = honest.results["ch03.linreg"]
+    assert not linreg.passed and "was not submitted" in linreg.message()
+
+
+def test_sample_class_totals(tmp_path):
+    graded = {g.submission.name: g for g in grade([ROOT / "samples" / "class"], jobs=2, show_progress=False)}
+    for chapter in registry.notebooks():
+        full, empty, partial = (graded[f"{s}/{chapter}"] for s in ("full", "empty", "partial"))
+        assert full.score == full.max_score > 0, report.details(full)
+        assert empty.score == 0, report.details(empty)
+        assert partial.score == expected_partial(chapter), report.details(partial)
+    report.write_gradebook(list(graded.values()), tmp_path / "gradebook.csv")
+    report.write_results(list(graded.values()), tmp_path / "results")
+    rows = (tmp_path / "gradebook.csv").read_text().splitlines()
+    assert rows[0].startswith("submission,") and rows[0].endswith(",total,max") and len(rows) == 1 + len(graded)
+    result = json.loads((tmp_path / "results" / "full__ch03.json").read_text())
+    assert result["score"] == graded["full/ch03"].score
+    assert {"name", "score", "max_score", "output"} <= set(result["tests"][0])
+
+
+def expected_partial(chapter: str) -> int:
+    """The points of exactly the exercises whose solution cell the partial student filled in."""
+    total = 0
+    for path in sorted((ROOT / "assignments" / chapter).glob("*.ipynb")):
+        released = nbformat.read(path, as_version=4)
+        solution_ids = [c.metadata["nbgrader"]["grade_id"] for c in released.cells
+                        if c.metadata.get("nbgrader", {}).get("solution")]
+        filled = set(solution_ids[: release.half(released)])
+        for exercise in registry.for_notebook(path.stem):
+            if f"{chapter}-{exercise.target}-solution" in filled:
+                total += exercise.points
+    return total
