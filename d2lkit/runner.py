@@ -1,0 +1,362 @@
+"""The training loop behind `d2lkit train`: classifiers on CPU or CUDA, one host sync per epoch.
+
+`fit` keeps the epoch's loss sum and correct count as tensors on the training device and reads
+them back once per epoch, together with the test accuracy: nothing in the batch loop waits for
+the device, so a GPU stays busy. `train` runs a registered `ModelSpec` with its book defaults
+(or overrides), and writes `metrics.json` and the curves when given an output folder.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field, replace
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+from d2lkit.errors import D2lkitError
+from d2lkit.linear import sgd
+
+if TYPE_CHECKING:
+    from d2lkit.models import ModelSpec
+
+Batch = tuple[Tensor, Tensor]
+Loss = Callable[[Tensor, Tensor], Tensor]
+
+__all__ = [
+    "History",
+    "Report",
+    "ScratchSGD",
+    "TrainConfig",
+    "evaluate_correct",
+    "fit",
+    "seed_everything",
+    "summary_line",
+    "train",
+    "train_classifier",
+    "write_outputs",
+]
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python's `random`, NumPy and torch (the CPU and every GPU)."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.cuda.manual_seed_all(seed)
+
+
+class ScratchSGD(torch.optim.Optimizer):
+    """`d2lkit.linear.sgd` as a torch optimizer, so that scratch models keep the scratch update.
+
+    The book's scratch loop backpropagates the SUMMED loss and `sgd` divides by the batch size;
+    `fit` backpropagates the MEAN loss, whose gradient already carries that division, so each
+    step is `sgd(params, lr, batch_size=1)`: the same update.
+    """
+
+    def __init__(self, params: Iterable[Tensor], lr: float) -> None:
+        if lr <= 0:
+            raise ValueError(f"lr must be positive, not {lr}")
+        super().__init__(params, {"lr": lr})
+
+    @torch.no_grad()
+    def step(self, closure: Callable[[], float] | None = None) -> None:
+        """One update of every parameter that has a gradient."""
+        if closure is not None:
+            raise ValueError("ScratchSGD takes no closure")
+        for group in self.param_groups:
+            sgd([p for p in group["params"] if p.grad is not None], group["lr"], 1)
+
+
+@dataclass
+class History:
+    """What `fit` measured: one entry per epoch in the lists, then totals over the run.
+
+    examples_per_sec counts training examples over the time spent in training batches (not in
+    evaluation); seconds is the wall time of the whole run, evaluation included.
+    """
+
+    train_loss: list[float] = field(default_factory=list)
+    train_acc: list[float] = field(default_factory=list)
+    test_acc: list[float] = field(default_factory=list)
+    examples_per_sec: float = math.nan
+    seconds: float = 0.0
+    device: str = "cpu"
+
+    def curves(self) -> dict[str, list[float]]:
+        """The per-epoch series, as `plot_curves` takes them."""
+        return {
+            "train_loss": self.train_loss,
+            "train_acc": self.train_acc,
+            "test_acc": self.test_acc,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy."""
+        return asdict(self)
+
+
+class _EpochClock:
+    """Times the training part of an epoch without waiting for the device.
+
+    On CUDA, events are recorded in the stream and read after the epoch's one sync; on the CPU,
+    kernels run synchronously, so the wall clock is exact.
+    """
+
+    def __init__(self, device: torch.device) -> None:
+        # the stream of the training device, which need not be the current device
+        self.stream = torch.cuda.current_stream(device) if device.type == "cuda" else None
+
+    def start(self) -> None:
+        if self.stream is not None:
+            self.begin = torch.cuda.Event(enable_timing=True)
+            self.begin.record(self.stream)
+        else:
+            self.begin_s = time.perf_counter()
+
+    def stop(self) -> None:
+        if self.stream is not None:
+            self.end = torch.cuda.Event(enable_timing=True)
+            self.end.record(self.stream)
+        else:
+            self.end_s = time.perf_counter()
+
+    def seconds(self) -> float:
+        """Length of the interval; call after the device has caught up."""
+        if self.stream is not None:
+            return self.begin.elapsed_time(self.end) / 1000
+        return self.end_s - self.begin_s
+
+
+def _num_batches(data_iter: Iterable[Batch], max_batches: int | None) -> int | None:
+    """How many batches an epoch takes, or None when data_iter has no length."""
+    try:
+        n = len(data_iter)
+    except TypeError:
+        return None if max_batches is None else max_batches
+    return n if max_batches is None else min(n, max_batches)
+
+
+def evaluate_correct(
+    net: nn.Module,
+    data_iter: Iterable[Batch],
+    device: torch.device,
+    max_batches: int | None = None,
+) -> tuple[Tensor, int]:
+    """The number of correct predictions as a 0-d tensor ON `device`, and the number of examples.
+
+    Batches are X: (batch_size, ...), y: (batch_size,) class indices; predictions are the argmax
+    of the net's outputs (logits and probabilities alike). Nothing is read back to the host.
+    """
+    net.eval()
+    correct = torch.zeros((), dtype=torch.int64, device=device)
+    n = 0
+    with torch.no_grad():
+        for X, y in islice(data_iter, max_batches):
+            X, y = X.to(device, non_blocking=True), y.to(device, non_blocking=True)
+            correct += (net(X).argmax(dim=1) == y).sum()
+            n += y.shape[0]
+    return correct, n
+
+
+def fit(
+    net: nn.Module,
+    train_iter: Iterable[Batch],
+    test_iter: Iterable[Batch],
+    *,
+    num_epochs: int,
+    optimizer: torch.optim.Optimizer,
+    loss: Loss,
+    device: torch.device | str,
+    progress: bool = True,
+    max_batches: int | None = None,
+) -> History:
+    """Train the classifier `net` for num_epochs epochs; evaluate on test_iter after each one.
+
+    Batches are X: (batch_size, ...) and y: (batch_size,) class indices; they are moved to
+    `device` (a no-op when the loader already keeps them there). `loss(y_hat, y)` returns one
+    value per example, (batch_size,); each step minimises its mean. `max_batches` caps the
+    batches of every training and evaluation pass (for smoke tests). The host reads the device
+    once per epoch; the progress bar (tqdm, on stderr) shows the metrics at each epoch's end.
+    """
+    from tqdm.auto import tqdm
+
+    device = torch.device(device)
+    net.to(device)
+    history = History(device=str(device))
+    clock = _EpochClock(device)
+    num_batches = _num_batches(train_iter, max_batches)
+    total = None if num_batches is None else num_batches * num_epochs
+    train_seconds, train_examples = 0.0, 0
+    run_start = time.perf_counter()
+    with tqdm(total=total, unit="batch", disable=not progress, dynamic_ncols=True) as bar:
+        for epoch in range(num_epochs):
+            bar.set_description(f"epoch {epoch + 1}/{num_epochs}")
+            net.train()
+            # float64: the sum of ~10^5 float32 losses would lose digits
+            loss_sum = torch.zeros((), dtype=torch.float64, device=device)
+            correct = torch.zeros((), dtype=torch.int64, device=device)
+            n = 0
+            clock.start()
+            for X, y in islice(train_iter, max_batches):
+                X, y = X.to(device, non_blocking=True), y.to(device, non_blocking=True)
+                y_hat = net(X)
+                l = loss(y_hat, y)
+                optimizer.zero_grad()
+                l.mean().backward()
+                optimizer.step()
+                loss_sum += l.detach().sum()
+                correct += (y_hat.detach().argmax(dim=1) == y).sum()
+                n += y.shape[0]
+                bar.update()
+            clock.stop()
+            if n == 0:
+                raise D2lkitError("the training data yielded no batches")
+            test_correct, n_test = evaluate_correct(net, test_iter, device, max_batches)
+            # the epoch's one sync: every metric in one transfer
+            epoch_loss, epoch_correct, epoch_test = torch.stack(
+                [loss_sum, correct.double(), test_correct.double()]
+            ).tolist()
+            train_seconds += clock.seconds()
+            train_examples += n
+            history.train_loss.append(epoch_loss / n)
+            history.train_acc.append(epoch_correct / n)
+            history.test_acc.append(epoch_test / n_test if n_test else math.nan)
+            # a dict keeps this order; keyword arguments would be sorted by name
+            bar.set_postfix(
+                {
+                    "loss": f"{history.train_loss[-1]:.3f}",
+                    "train acc": f"{history.train_acc[-1]:.3f}",
+                    "test acc": f"{history.test_acc[-1]:.3f}",
+                }
+            )
+    history.seconds = time.perf_counter() - run_start
+    history.examples_per_sec = train_examples / train_seconds if train_seconds > 0 else math.nan
+    return history
+
+
+# ---------------------------------------------------------------- running a registered model
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """The settings of one `d2lkit train` run; `TrainConfig.for_spec` fills in the book's."""
+
+    epochs: int
+    lr: float
+    batch_size: int
+    device: torch.device = field(default_factory=lambda: torch.device("cpu"))
+    seed: int = 0
+    limit: int | None = None  # the first `limit` examples of each split (None: all)
+    max_batches: int | None = None
+    progress: bool = True
+    out_dir: Path | None = None
+
+    @classmethod
+    def for_spec(cls, spec: ModelSpec, **overrides: Any) -> TrainConfig:
+        """The spec's book defaults, with every override that is not None."""
+        config = cls(epochs=spec.epochs, lr=spec.lr, batch_size=spec.batch_size)
+        return replace(config, **{k: v for k, v in overrides.items() if v is not None})
+
+
+@dataclass
+class Report:
+    """The outcome of a run: its metrics (as written to metrics.json), a one-line summary and
+    the files written."""
+
+    metrics: dict[str, Any]
+    summary: str
+    files: list[Path] = field(default_factory=list)
+
+
+def summary_line(history: History) -> str:
+    """The book's closing line of a classifier run, e.g.
+    `loss 0.447, train acc 0.848, test acc 0.836, 123456.7 examples/sec on cpu`."""
+    return (
+        f"loss {history.train_loss[-1]:.3f}, train acc {history.train_acc[-1]:.3f}, "
+        f"test acc {history.test_acc[-1]:.3f}, "
+        f"{history.examples_per_sec:.1f} examples/sec on {history.device}"
+    )
+
+
+def write_outputs(
+    metrics: dict[str, Any], curves: dict[str, list[float]], out_dir: Path, title: str
+) -> list[Path]:
+    """Write `metrics.json` and `curves.png` into out_dir (created if needed); return both paths."""
+    from d2lkit.plotting import plot_curves
+
+    metrics_path, curves_path = out_dir / "metrics.json", out_dir / "curves.png"
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        metrics_path.write_text(json.dumps(metrics, indent=2) + "\n")
+        plot_curves(curves, title=title, path=curves_path)
+    except OSError as e:
+        raise D2lkitError(f"cannot write the results to {out_dir}: {e}") from e
+    return [metrics_path, curves_path]
+
+
+def train_classifier(spec: ModelSpec, config: TrainConfig) -> Report:
+    """Train `spec`'s classifier on Fashion-MNIST under `config`; write outputs to config.out_dir.
+
+    The data set lives on the training device, so batches cost no host transfer.
+    """
+    from d2lkit.data import load_data_fashion_mnist
+
+    if spec.dataset != "fashion-mnist":
+        raise D2lkitError(f"model {spec.name!r} trains on {spec.dataset!r}, which has no runner")
+    seed_everything(config.seed)
+    train_iter, test_iter = load_data_fashion_mnist(
+        config.batch_size,
+        resize=spec.resize,
+        device=config.device,
+        limit=config.limit,
+        seed=config.seed,
+    )
+    # on the device before the optimizer sees the parameters, so that its state follows them
+    net = spec.build().to(config.device)
+    history = fit(
+        net,
+        train_iter,
+        test_iter,
+        num_epochs=config.epochs,
+        optimizer=spec.optimizer(net.parameters(), config.lr),
+        loss=spec.loss(),
+        device=config.device,
+        progress=config.progress,
+        max_batches=config.max_batches,
+    )
+    metrics: dict[str, Any] = {
+        "model": spec.name,
+        "section": spec.section,
+        "device": history.device,
+        "epochs": config.epochs,
+        "lr": config.lr,
+        "batch_size": config.batch_size,
+        "seed": config.seed,
+        "limit": config.limit,
+        "max_batches": config.max_batches,
+        "train_loss": history.train_loss[-1],
+        "train_acc": history.train_acc[-1],
+        "test_acc": history.test_acc[-1],
+        "examples_per_sec": history.examples_per_sec,
+        "seconds": history.seconds,
+        "history": history.curves(),
+        "book": dict(spec.book),
+    }
+    files = []
+    if config.out_dir is not None:
+        files = write_outputs(metrics, history.curves(), config.out_dir, spec.name)
+    return Report(metrics, summary_line(history), files)
+
+
+def train(spec: ModelSpec, config: TrainConfig) -> Report:
+    """Run `spec` under `config`: its own runner when it has one, else `train_classifier`."""
+    return (spec.run or train_classifier)(spec, config)
