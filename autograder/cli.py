@@ -30,7 +30,6 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from autograder import report
     from autograder.grade import grade
 
     graded = grade([args.notebook], jobs=1, timeout=args.timeout, show_progress=False)
@@ -80,7 +79,9 @@ def parser() -> argparse.ArgumentParser:
 
     def grading(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--out", type=Path, help="write gradebook.csv and results/*.json here")
-        sp.add_argument("--jobs", type=int, default=2, help="notebooks executed at once (default 2)")
+        sp.add_argument(
+            "--jobs", type=int, default=2, help="notebooks executed at once (default 2)"
+        )
         sp.add_argument("--timeout", type=float, default=60, help="seconds per cell (default 60)")
         sp.add_argument("-v", "--verbose", action="store_true", help="show each exercise's result")
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -100,17 +101,23 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--timeout", type=float, default=60)
     c.set_defaults(func=_check)
 
-    r = sub.add_parser("release", help="generate assignments/ and samples/ from solutions/ (nbgrader)")
+    r = sub.add_parser(
+        "release", help="generate assignments/ and samples/ from solutions/ (nbgrader)"
+    )
     r.add_argument("chapters", nargs="*", help="chapters such as ch03 (default: all)")
     r.add_argument("--root", type=Path, default=root)
     r.set_defaults(func=_release)
 
     b = sub.add_parser("build", help="write solutions/*/*.ipynb from their plain-text sources")
-    b.add_argument("--check", action="store_true", help="only report notebooks that are out of date")
+    b.add_argument(
+        "--check", action="store_true", help="only report notebooks that are out of date"
+    )
     b.add_argument("--root", type=Path, default=root)
     b.set_defaults(func=_build)
 
-    v = sub.add_parser("validate", help="solutions full marks, stubs zero, release in sync, mutants")
+    v = sub.add_parser(
+        "validate", help="solutions full marks, stubs zero, release in sync, mutants"
+    )
     v.add_argument("--root", type=Path, default=root)
     v.add_argument("--jobs", type=int, default=2)
     v.set_defaults(func=_validate)

@@ -95,8 +95,10 @@ def compare_values(
             return f"{where}: expected a tensor, got {type(got).__name__} {got!r:.60}"
         return _compare_tensors(expected, got, spec, where, scale)
     if isinstance(expected, bool) or expected is None or isinstance(expected, str):
-        return None if got == expected and type(got) is type(expected) else (
-            f"{where}: expected {expected!r}, got {got!r:.80}"
+        return (
+            None
+            if got == expected and type(got) is type(expected)
+            else (f"{where}: expected {expected!r}, got {got!r:.80}")
         )
     if isinstance(expected, (int, float)):
         if isinstance(got, torch.Tensor) and got.numel() == 1:
@@ -111,7 +113,8 @@ def compare_values(
         return f"{where}: expected {_fmt(expected)}, got {_fmt(got)}"
     if isinstance(expected, (list, tuple)):
         if not isinstance(got, (list, tuple)):
-            return f"{where}: expected a {type(expected).__name__} of {len(expected)}, got {type(got).__name__}"
+            kind = type(expected).__name__
+            return f"{where}: expected a {kind} of {len(expected)}, got {type(got).__name__}"
         if len(got) != len(expected):
             return f"{where}: expected {len(expected)} items, got {len(got)}"
         for i, (e, g) in enumerate(zip(expected, got)):
@@ -176,7 +179,12 @@ def forbidden_calls(exercise: Exercise, student: dict) -> list[str]:
     banned_torch = {f for f in exercise.forbidden if "." not in f}
     hits = sorted(banned_torch.intersection(student.get("torch_calls", ())))
     hits += sorted(
-        {c for c in student.get("py_calls", ()) for b in banned_py if c == b or c.startswith(b + ".")}
+        {
+            c
+            for c in student.get("py_calls", ())
+            for b in banned_py
+            if c == b or c.startswith(b + ".")
+        }
     )
     return hits
 
@@ -188,7 +196,9 @@ def _qualname(reference: Any) -> str:
 def judge_case(exercise: Exercise, case: Case, expected: dict, student: dict) -> str | None:
     """The problem with a student's outputs for one case, or None if they pass."""
     if not expected.get("ok"):
-        raise RuntimeError(f"the reference failed on {exercise.id} / {case.name}: {expected.get('error')}")
+        raise RuntimeError(
+            f"the reference failed on {exercise.id} / {case.name}: {expected.get('error')}"
+        )
     if not student.get("ok"):
         return student.get("error", "no result")
     try:

@@ -49,21 +49,26 @@ def _fixture(fixture: Fixture | None) -> dict | None:
     return None if fixture is None else {"name": fixture.name, "params": encode(fixture.params)}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def cases(exercise: Exercise, include_hidden: bool = True) -> tuple[tuple[Case, dict], ...]:
     """The exercise's cases with their payloads; visible ones only for the student's self-check."""
     chosen = [c for c in exercise.cases() if include_hidden or c.visible]
     return tuple((c, _payload(exercise, c)) for c in chosen)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def expected(exercise: Exercise, include_hidden: bool = True) -> tuple[dict, ...]:
     """The reference's outputs, computed once per process by the same harvest code as the student's."""
-    return tuple(harvest.run_case(exercise.reference, p) for _, p in cases(exercise, include_hidden))
+    return tuple(
+        harvest.run_case(exercise.reference, p) for _, p in cases(exercise, include_hidden)
+    )
 
 
 def judge(
-    exercise: Exercise, student: list[dict] | None, include_hidden: bool = True, reason: str | None = None
+    exercise: Exercise,
+    student: list[dict] | None,
+    include_hidden: bool = True,
+    reason: str | None = None,
 ) -> ExerciseResult:
     """Compare the student's per-case outputs with the reference's."""
     chosen = cases(exercise, include_hidden)
@@ -79,7 +84,9 @@ def judge(
     return ExerciseResult(exercise, results)
 
 
-def check_in_process(exercise: Exercise, target: Any, include_hidden: bool = False) -> ExerciseResult:
+def check_in_process(
+    exercise: Exercise, target: Any, include_hidden: bool = False
+) -> ExerciseResult:
     """Run `target` here on the cases and judge it: the self-check and the mutant tests."""
     if target is exercise.reference:
         return ExerciseResult(exercise, (), "this is d2lkit's reference itself; write your own")

@@ -86,7 +86,9 @@ def find_submissions(paths: Sequence[Path]) -> list[Submission]:
             folder = path.parent.resolve()
             base = root.parent if root.is_file() else root
             name = path.parent.relative_to(base).as_posix() if path.parent != base else root.name
-            groups.setdefault(folder, Submission(name or folder.name, {})).notebooks[path.stem] = path
+            groups.setdefault(folder, Submission(name or folder.name, {})).notebooks[path.stem] = (
+                path
+            )
     return list(groups.values())
 
 
@@ -105,6 +107,7 @@ async def _execute(path: Path, exercises: list[Exercise], timeout: float) -> Not
         kernel_name="python3",
         allow_errors=True,
         interrupt_on_timeout=True,
+        shutdown_kernel="immediate",
         resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.monotonic()
@@ -140,10 +143,14 @@ async def _cell(client: NotebookClient, cell, index: int, timeout: float, notes:
         if kind == "KeyboardInterrupt" and time.monotonic() - started >= timeout:
             notes.append(f"code cell {index + 1} timed out after {timeout:g} s")
         else:
-            notes.append(f"code cell {index + 1} raised {kind}: {errors[0].get('evalue', '')[:200]}")
+            notes.append(
+                f"code cell {index + 1} raised {kind}: {errors[0].get('evalue', '')[:200]}"
+            )
 
 
-async def _harvest(client, nb, exercise: Exercise, work: Path, timeout: float, run: NotebookRun) -> None:
+async def _harvest(
+    client, nb, exercise: Exercise, work: Path, timeout: float, run: NotebookRun
+) -> None:
     inputs = work / f"{exercise.id}.in.pt"
     outputs = work / f"{exercise.id}.out.pt"
     torch.save([p for _, p in engine.cases(exercise)], inputs)
@@ -152,13 +159,17 @@ async def _harvest(client, nb, exercise: Exercise, work: Path, timeout: float, r
     )
     nb.cells.append(cell)
     started = time.monotonic()
-    await asyncio.wait_for(client.async_execute_cell(cell, len(nb.cells) - 1), timeout + KILL_GRACE_S)
+    await asyncio.wait_for(
+        client.async_execute_cell(cell, len(nb.cells) - 1), timeout + KILL_GRACE_S
+    )
     if not outputs.exists():
         errors = [o for o in cell.get("outputs", ()) if o.get("output_type") == "error"]
         if time.monotonic() - started >= timeout:
             run.reasons[exercise.id] = f"`{exercise.target}` did not finish within {timeout:g} s"
         else:
-            detail = f"{errors[0].get('ename')}: {errors[0].get('evalue')}" if errors else "no output"
+            detail = (
+                f"{errors[0].get('ename')}: {errors[0].get('evalue')}" if errors else "no output"
+            )
             run.reasons[exercise.id] = f"its outputs could not be collected ({detail[:200]})"
         return
     try:
@@ -184,7 +195,9 @@ def _judge(submission: Submission, runs: dict[str, NotebookRun]) -> Graded:
     return Graded(submission, results, notes)
 
 
-async def _grade_all(submissions: list[Submission], jobs: int, timeout: float, progress) -> list[Graded]:
+async def _grade_all(
+    submissions: list[Submission], jobs: int, timeout: float, progress
+) -> list[Graded]:
     limit = asyncio.Semaphore(jobs)
 
     async def one(path: Path) -> NotebookRun:
@@ -198,6 +211,9 @@ async def _grade_all(submissions: list[Submission], jobs: int, timeout: float, p
         for i, s in enumerate(submissions)
         for stem, path in s.notebooks.items()
     }
+    # the reference outputs are computed here while the kernels start and run their notebooks
+    exercises = {e for s in submissions for e in s.exercises()}
+    await asyncio.to_thread(lambda: [engine.expected(e) for e in exercises])
     await asyncio.gather(*tasks.values())
     graded = []
     for i, submission in enumerate(submissions):
@@ -206,14 +222,13 @@ async def _grade_all(submissions: list[Submission], jobs: int, timeout: float, p
     return graded
 
 
-def grade(paths: Iterable[Path], jobs: int = 2, timeout: float = 60.0, show_progress: bool = True
-          ) -> list[Graded]:
+def grade(
+    paths: Iterable[Path], jobs: int = 2, timeout: float = 60.0, show_progress: bool = True
+) -> list[Graded]:
     """Grade every submission found under `paths`; never raises for a student's broken notebook."""
     from tqdm.auto import tqdm
 
     submissions = find_submissions(list(paths))
-    for exercise in {e for s in submissions for e in s.exercises()}:
-        engine.expected(exercise)
     total = sum(len(s.notebooks) for s in submissions)
     with tqdm(total=total, desc="notebooks", unit="nb", disable=not show_progress) as progress:
         return asyncio.run(_grade_all(submissions, jobs, timeout, progress))

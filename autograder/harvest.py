@@ -190,14 +190,17 @@ def _load_state(module: torch.nn.Module, state: dict[str, torch.Tensor]) -> None
         )
     for name, tensor in state.items():
         if own[name].shape != tensor.shape:
-            raise ValueError(f"{name} has shape {tuple(own[name].shape)}; expected {tuple(tensor.shape)}")
+            raise ValueError(
+                f"{name} has shape {tuple(own[name].shape)}; expected {tuple(tensor.shape)}"
+            )
     module.load_state_dict(state)
 
 
 def _error(exc: BaseException) -> str:
     """The exception, with the innermost line of code that raised it (usually the student's)."""
     frames = [
-        f for f in traceback.extract_tb(exc.__traceback__)
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
         if not f.filename.startswith((_AUTOGRADER_DIR, _TORCH_DIR))
     ]
     where = ""

@@ -61,7 +61,9 @@ def convert(source: Path) -> nbformat.NotebookNode:
         elif match:
             exercise = registry.get(match["id"])
             if exercise.notebook != source.stem or exercise.target != match["target"]:
-                raise ValueError(f"{source}: {match['id']} belongs to {exercise.notebook}/{exercise.target}")
+                raise ValueError(
+                    f"{source}: {match['id']} belongs to {exercise.notebook}/{exercise.target}"
+                )
             grade_id = exercise.grade_id
             cell.metadata["nbgrader"] = _nbgrader(
                 grade_id, solution=False, grade=True, points=exercise.points

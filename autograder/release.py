@@ -37,7 +37,12 @@ def generate(root: Path, chapter: str, release_dir: Path) -> None:
     """Run nbgrader generate_assignment for one chapter, writing into `release_dir/chapter`."""
     with tempfile.TemporaryDirectory(prefix="nbgrader-db-") as db:
         command = [
-            sys.executable, "-m", "nbgrader", "generate_assignment", chapter, "--force",
+            sys.executable,
+            "-m",
+            "nbgrader",
+            "generate_assignment",
+            chapter,
+            "--force",
             f"--CourseDirectory.root={root}",
             f"--CourseDirectory.release_directory={release_dir}",
             f"--CourseDirectory.db_url=sqlite:///{db}/gradebook.db",
@@ -54,15 +59,17 @@ def _solutions_by_id(source: nbformat.NotebookNode) -> dict[str, str]:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution"):
             lines = [
-                line for line in cell.source.splitlines()
+                line
+                for line in cell.source.splitlines()
                 if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")
             ]
             found[meta["grade_id"]] = "\n".join(lines)
     return found
 
 
-def student(released: nbformat.NotebookNode, solutions: dict[str, str], fill: int | None
-            ) -> nbformat.NotebookNode:
+def student(
+    released: nbformat.NotebookNode, solutions: dict[str, str], fill: int | None
+) -> nbformat.NotebookNode:
     """A submission: the released notebook with the first `fill` solution cells answered (all if None)."""
     nb = nbformat.from_dict(released)
     filled = 0

@@ -9,7 +9,9 @@ def generator(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
 
-def randn(*shape: int, seed: int, scale: float = 1.0, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+def randn(
+    *shape: int, seed: int, scale: float = 1.0, dtype: torch.dtype = torch.float32
+) -> torch.Tensor:
     """Standard normal values times `scale`: `scale=1e3` is the large-magnitude case."""
     return (torch.randn(shape, generator=generator(seed), dtype=torch.float64) * scale).to(dtype)
 

@@ -63,12 +63,17 @@ def check_release(root: Path) -> list[str]:
         for chapter in release.chapters(root):
             release.generate(root, chapter, out / "assignments")
             release.make_samples(root, chapter, out / "assignments", out / "samples")
-        pairs = [(out / "assignments", root / "assignments"), (out / "samples", root / "samples" / "class")]
+        pairs = [
+            (out / "assignments", root / "assignments"),
+            (out / "samples", root / "samples" / "class"),
+        ]
         for fresh_dir, committed_dir in pairs:
             fresh = {p.relative_to(fresh_dir) for p in fresh_dir.rglob("*.ipynb")}
             committed = {p.relative_to(committed_dir) for p in committed_dir.rglob("*.ipynb")}
             for rel in sorted(fresh ^ committed):
-                problems.append(f"{committed_dir.name}/{rel}: missing or extra (run `autograder release`)")
+                problems.append(
+                    f"{committed_dir.name}/{rel}: missing or extra (run `autograder release`)"
+                )
             for rel in sorted(fresh & committed):
                 if _normalised(fresh_dir / rel) != _normalised(committed_dir / rel):
                     problems.append(f"{committed_dir.name}/{rel} differs from a fresh release")
@@ -80,21 +85,37 @@ def _scores(graded: list[Graded], want: Callable[[int, int], bool], label: str) 
     for g in graded:
         for r in g.results.values():
             if not want(r.score, r.exercise.points):
-                problems.append(f"{label} {g.submission.name}: {r.exercise.id} scored {r.score}: {r.message()}")
+                problems.append(
+                    f"{label} {g.submission.name}: {r.exercise.id} scored {r.score}: {r.message()}"
+                )
     return problems
 
 
 def validate(root: Path, jobs: int = 2) -> bool:
     steps: list[tuple[str, Callable[[], list[str]]]] = [
-        ("solutions in sync with their sources",
-         lambda: [f"{p} is out of date" for p in notebooks.build_all(root / "solutions", check=True)]),
+        (
+            "solutions in sync with their sources",
+            lambda: [
+                f"{p} is out of date" for p in notebooks.build_all(root / "solutions", check=True)
+            ],
+        ),
         ("assignments and samples in sync with a fresh release", lambda: check_release(root)),
-        ("solutions score full marks",
-         lambda: _scores(grade([root / "solutions"], jobs, show_progress=False), lambda s, m: s == m,
-                         "solution")),
-        ("released stubs score zero",
-         lambda: _scores(grade([root / "assignments"], jobs, show_progress=False), lambda s, m: s == 0,
-                         "stub")),
+        (
+            "solutions score full marks",
+            lambda: _scores(
+                grade([root / "solutions"], jobs, show_progress=False),
+                lambda s, m: s == m,
+                "solution",
+            ),
+        ),
+        (
+            "released stubs score zero",
+            lambda: _scores(
+                grade([root / "assignments"], jobs, show_progress=False),
+                lambda s, m: s == 0,
+                "stub",
+            ),
+        ),
         ("every exercise has a mutant, and its check rejects it", lambda: check_mutants(root)),
     ]
     ok = True

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import torch
 from torch import Tensor
+from torch.nn import functional as F
+
 from d2lkit.data.registry import DataError, cache_root, dataset, extract_archive, get_path
 
 TEXT_LABELS = (
@@ -169,9 +171,8 @@ class TensorBatches:
             # The same arithmetic as torchvision's ToTensor, on the batch only.
             X = X.float().div_(255)
             if self.size is not None:
-                from torchvision.transforms.v2 import functional as TF
-
-                X = TF.resize(X, list(self.size), antialias=True)
+                # what torchvision's tensor resize does, without importing torchvision
+                X = F.interpolate(X, size=self.size, mode="bilinear", antialias=True)
             yield X, y
 
 

@@ -42,7 +42,9 @@ def test_a_stub_scores_zero(exercise):
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
 def test_every_exercise_has_a_mutant(exercise):
-    assert MUTANTS.get(exercise.id), f"add a mutant for {exercise.id} to tests/mutants/{exercise.chapter}.py"
+    assert MUTANTS.get(exercise.id), (
+        f"add a mutant for {exercise.id} to tests/mutants/{exercise.chapter}.py"
+    )
 
 
 @pytest.mark.parametrize(

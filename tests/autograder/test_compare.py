@@ -26,7 +26,10 @@ def test_shape_mismatch_names_both_shapes():
 
 def test_dtype_is_compared_unless_disabled():
     assert "dtype" in compare_values(torch.zeros(3), torch.zeros(3, dtype=torch.float64), SPEC)
-    assert compare_values(torch.zeros(3), torch.zeros(3, dtype=torch.float64), Compare(dtype=False)) is None
+    assert (
+        compare_values(torch.zeros(3), torch.zeros(3, dtype=torch.float64), Compare(dtype=False))
+        is None
+    )
 
 
 def test_first_mismatch_and_max_error():

@@ -15,8 +15,9 @@ SOFTMAX_NB = ROOT / "solutions" / "ch03" / "3.6-softmax-regression-scratch.ipynb
 pytestmark = pytest.mark.slow
 
 
-def variant(tmp: Path, student: str, replace: dict[str, str] | None = None, append: str | None = None
-            ) -> Path:
+def variant(
+    tmp: Path, student: str, replace: dict[str, str] | None = None, append: str | None = None
+) -> Path:
     """The 3.6 solution notebook with some solution cells replaced, saved as `tmp/student/`."""
     nb = nbformat.read(SOFTMAX_NB, as_version=4)
     for cell in nb.cells:
@@ -31,27 +32,27 @@ def variant(tmp: Path, student: str, replace: dict[str, str] | None = None, appe
     return path
 
 
-SNEAKY = '''
+SNEAKY = """
 class AlwaysEqual:
     def __eq__(self, other):
         return True
 
 def softmax(X):
     return AlwaysEqual()
-'''
-NOISY = '''
+"""
+NOISY = """
 import sys, warnings
 def softmax(X):
     warnings.warn("torch.foo is deprecated", UserWarning)
     print("some noise on stderr", file=sys.stderr)
     X_exp = torch.exp(X - X.max(dim=1, keepdim=True).values)
     return X_exp / X_exp.sum(dim=1, keepdim=True)
-'''
-HANGS = '''
+"""
+HANGS = """
 def softmax(X):
     while True:
         pass
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +79,9 @@ def nb_results(graded):
 def test_honest_and_noisy_solutions_score_full_marks(adversarial):
     results, _ = adversarial
     for name in ("honest", "noisy"):
-        assert all(r.passed for r in nb_results(results[name]).values()), report.details(results[name])
+        assert all(r.passed for r in nb_results(results[name]).values()), report.details(
+            results[name]
+        )
 
 
 def test_the_reference_itself_scores_zero(adversarial):
@@ -114,7 +117,10 @@ def test_missing_notebooks_of_the_chapter_score_zero(adversarial):
 
 
 def test_sample_class_totals(tmp_path):
-    graded = {g.submission.name: g for g in grade([ROOT / "samples" / "class"], jobs=2, show_progress=False)}
+    graded = {
+        g.submission.name: g
+        for g in grade([ROOT / "samples" / "class"], jobs=2, show_progress=False)
+    }
     for chapter in registry.notebooks():
         full, empty, partial = (graded[f"{s}/{chapter}"] for s in ("full", "empty", "partial"))
         assert full.score == full.max_score > 0, report.details(full)
@@ -123,7 +129,11 @@ def test_sample_class_totals(tmp_path):
     report.write_gradebook(list(graded.values()), tmp_path / "gradebook.csv")
     report.write_results(list(graded.values()), tmp_path / "results")
     rows = (tmp_path / "gradebook.csv").read_text().splitlines()
-    assert rows[0].startswith("submission,") and rows[0].endswith(",total,max") and len(rows) == 1 + len(graded)
+    assert (
+        rows[0].startswith("submission,")
+        and rows[0].endswith(",total,max")
+        and len(rows) == 1 + len(graded)
+    )
     result = json.loads((tmp_path / "results" / "full__ch03.json").read_text())
     assert result["score"] == graded["full/ch03"].score
     assert {"name", "score", "max_score", "output"} <= set(result["tests"][0])
@@ -134,8 +144,11 @@ def expected_partial(chapter: str) -> int:
     total = 0
     for path in sorted((ROOT / "assignments" / chapter).glob("*.ipynb")):
         released = nbformat.read(path, as_version=4)
-        solution_ids = [c.metadata["nbgrader"]["grade_id"] for c in released.cells
-                        if c.metadata.get("nbgrader", {}).get("solution")]
+        solution_ids = [
+            c.metadata["nbgrader"]["grade_id"]
+            for c in released.cells
+            if c.metadata.get("nbgrader", {}).get("solution")
+        ]
         filled = set(solution_ids[: release.half(released)])
         for exercise in registry.for_notebook(path.stem):
             if f"{chapter}-{exercise.target}-solution" in filled:

@@ -19,8 +19,16 @@ class Sub(torch.Tensor):
 
 
 def payload(*args, **extra):
-    return {"kind": "function", "args": list(args), "kwargs": {}, "grad": [], "seed": 0, "init": [],
-            "fixture": None, **extra}
+    return {
+        "kind": "function",
+        "args": list(args),
+        "kwargs": {},
+        "grad": [],
+        "seed": 0,
+        "init": [],
+        "fixture": None,
+        **extra,
+    }
 
 
 def test_plain_converts_numpy_and_parameters():
@@ -54,7 +62,11 @@ def test_errors_are_results_with_the_offending_line():
         return X @ torch.ones(5)
 
     result = harvest.run_case(broken, payload(torch.ones(2, 3)))
-    assert not result["ok"] and "RuntimeError" in result["error"] and "X @ torch.ones(5)" in result["error"]
+    assert (
+        not result["ok"]
+        and "RuntimeError" in result["error"]
+        and "X @ torch.ones(5)" in result["error"]
+    )
 
 
 def test_warnings_and_stderr_do_not_leak(capsys):

@@ -17,7 +17,9 @@ CHAPTER = "ch03"
 
 
 def nbgrader(course: Path, *args: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args], cwd=course, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout + done.stderr
 
@@ -28,7 +30,11 @@ def submit(course: Path, student: str, notebooks: Path, drop_grade_cell: str | N
     for path in notebooks.glob("*.ipynb"):
         nb = nbformat.read(path, as_version=4)
         if drop_grade_cell:
-            nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != drop_grade_cell]
+            nb.cells = [
+                c
+                for c in nb.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") != drop_grade_cell
+            ]
         nbformat.write(nb, folder / path.name)
 
 
@@ -56,7 +62,10 @@ def test_round_trip_with_four_students(tmp_path):
     nbgrader(course, "export", "--to", str(tmp_path / "grades.csv"))
 
     with open(tmp_path / "grades.csv") as f:
-        scores = {row["student_id"]: (float(row["score"]), float(row["max_score"])) for row in csv.DictReader(f)}
+        scores = {
+            row["student_id"]: (float(row["score"]), float(row["max_score"]))
+            for row in csv.DictReader(f)
+        }
     full, maximum = scores["full"]
     assert full == maximum > 0
     assert scores["stub"][0] == 0

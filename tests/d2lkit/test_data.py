@@ -352,3 +352,12 @@ def test_load_array():
     assert torch.equal(ys.sort().values, y) and not torch.equal(ys, y)
     for Xb, yb in shuffled:
         assert torch.equal(Xb, X[yb])
+
+
+def test_resize_matches_torchvision(data_root):
+    from torchvision.transforms.v2 import functional as TF
+
+    images, _ = fashion_mnist_tensors(train=False)
+    X, _ = next(iter(load_data_fashion_mnist(16, resize=(96, 64))[1]))
+    expected = TF.resize(images[:16].unsqueeze(1).float() / 255, [96, 64], antialias=True)
+    assert torch.equal(X, expected)

@@ -58,8 +58,18 @@ def sgd_keeps_gradient(params, lr, batch_size):
 
 
 def get_fashion_mnist_labels_misordered(labels):
-    names = ["t-shirt", "trouser", "pullover", "dress", "coat",
-             "sandal", "sneaker", "shirt", "bag", "ankle boot"]
+    names = [
+        "t-shirt",
+        "trouser",
+        "pullover",
+        "dress",
+        "coat",
+        "sandal",
+        "sneaker",
+        "shirt",
+        "bag",
+        "ankle boot",
+    ]
     return [names[int(i)] for i in labels]
 
 
@@ -176,7 +186,9 @@ MUTANTS = {
         ("no division by batch_size", sgd_no_batch_division, "divide the gradient by batch_size"),
         ("forgets to zero the gradient", sgd_keeps_gradient, "not reset to zero"),
     ],
-    "ch03.get_fashion_mnist_labels": [("shirt and sneaker swapped", get_fashion_mnist_labels_misordered, "expected")],
+    "ch03.get_fashion_mnist_labels": [
+        ("shirt and sneaker swapped", get_fashion_mnist_labels_misordered, "expected")
+    ],
     "ch03.softmax": [
         ("no max shift", softmax_without_max_shift, "subtract each row's maximum"),
         ("normalises columns", softmax_wrong_axis, "each row should sum to 1"),
@@ -194,7 +206,9 @@ MUTANTS = {
         ("returns the fraction", accuracy_fraction, "not the fraction"),
         ("argmax over the batch axis", accuracy_argmax_axis0, "expected"),
     ],
-    "ch03.evaluate_accuracy": [("averages per-batch fractions", evaluate_accuracy_mean_of_batches, "expected")],
+    "ch03.evaluate_accuracy": [
+        ("averages per-batch fractions", evaluate_accuracy_mean_of_batches, "expected")
+    ],
     "ch03.train_epoch_ch3": [
         ("averages twice with a scratch updater", train_epoch_ch3_double_average, "expected"),
         ("never zeroes the optimizer's gradients", train_epoch_ch3_no_zero_grad, "expected"),
