@@ -32,7 +32,9 @@ def _grade(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from autograder.grade import grade
 
-    graded = grade([args.notebook], jobs=1, timeout=args.timeout, show_progress=False)
+    graded = grade(
+        [args.notebook], jobs=1, timeout=args.timeout, show_progress=False, include_hidden=False
+    )
     if not graded:
         raise D2lkitError(f"{args.notebook} is not one of the kit's graded notebooks")
     failed = 0
@@ -96,7 +98,7 @@ def parser() -> argparse.ArgumentParser:
     grading(d)
     d.set_defaults(func=_demo)
 
-    c = sub.add_parser("check", help="self-check one notebook: its visible and hidden cases")
+    c = sub.add_parser("check", help="self-check one notebook on the visible cases")
     c.add_argument("notebook", type=Path)
     c.add_argument("--timeout", type=float, default=60)
     c.set_defaults(func=_check)

@@ -34,6 +34,14 @@ HARVEST_CELL = (
 KILL_GRACE_S = 15.0
 
 
+@dataclass(frozen=True)
+class Options:
+    """How to grade: cell timeout in seconds, and whether hidden cases run (not for self-checks)."""
+
+    timeout: float = 60.0
+    include_hidden: bool = True
+
+
 @dataclass
 class Submission:
     """One student's notebooks for one or more chapters: the files of one directory."""
@@ -92,7 +100,7 @@ def find_submissions(paths: Sequence[Path]) -> list[Submission]:
     return list(groups.values())
 
 
-async def _execute(path: Path, exercises: list[Exercise], timeout: float) -> NotebookRun:
+async def _execute(path: Path, exercises: list[Exercise], options: Options) -> NotebookRun:
     run = NotebookRun()
     try:
         nb = nbformat.read(path, as_version=4)
@@ -103,7 +111,7 @@ async def _execute(path: Path, exercises: list[Exercise], timeout: float) -> Not
     nb.cells = code_cells
     client = NotebookClient(
         nb,
-        timeout=int(timeout),
+        timeout=int(options.timeout),
         kernel_name="python3",
         allow_errors=True,
         interrupt_on_timeout=True,
@@ -115,11 +123,11 @@ async def _execute(path: Path, exercises: list[Exercise], timeout: float) -> Not
         try:
             async with client.async_setup_kernel(env={**os.environ, GRADE_MODE_VARIABLE: "grade"}):
                 for index, cell in enumerate(code_cells):
-                    await _cell(client, cell, index, timeout, run.notes)
+                    await _cell(client, cell, index, options.timeout, run.notes)
                 for exercise in exercises:
-                    await _harvest(client, nb, exercise, Path(work), timeout, run)
+                    await _harvest(client, nb, exercise, Path(work), options, run)
         except (DeadKernelError, asyncio.TimeoutError, RuntimeError) as exc:
-            reason = _dead_reason(exc, timeout)
+            reason = _dead_reason(exc, options.timeout)
             run.notes.append(reason)
             for exercise in exercises:
                 if exercise.id not in run.outputs:
@@ -149,23 +157,24 @@ async def _cell(client: NotebookClient, cell, index: int, timeout: float, notes:
 
 
 async def _harvest(
-    client, nb, exercise: Exercise, work: Path, timeout: float, run: NotebookRun
+    client, nb, exercise: Exercise, work: Path, options: Options, run: NotebookRun
 ) -> None:
     inputs = work / f"{exercise.id}.in.pt"
     outputs = work / f"{exercise.id}.out.pt"
-    torch.save([p for _, p in engine.cases(exercise)], inputs)
+    torch.save([p for _, p in engine.cases(exercise, options.include_hidden)], inputs)
     cell = nbformat.v4.new_code_cell(
         HARVEST_CELL.format(inputs=str(inputs), outputs=str(outputs), target=exercise.target)
     )
     nb.cells.append(cell)
     started = time.monotonic()
     await asyncio.wait_for(
-        client.async_execute_cell(cell, len(nb.cells) - 1), timeout + KILL_GRACE_S
+        client.async_execute_cell(cell, len(nb.cells) - 1), options.timeout + KILL_GRACE_S
     )
     if not outputs.exists():
         errors = [o for o in cell.get("outputs", ()) if o.get("output_type") == "error"]
-        if time.monotonic() - started >= timeout:
-            run.reasons[exercise.id] = f"`{exercise.target}` did not finish within {timeout:g} s"
+        if time.monotonic() - started >= options.timeout:
+            limit = f"{options.timeout:g} s"
+            run.reasons[exercise.id] = f"`{exercise.target}` did not finish within {limit}"
         else:
             detail = (
                 f"{errors[0].get('ename')}: {errors[0].get('evalue')}" if errors else "no output"
@@ -178,7 +187,7 @@ async def _harvest(
         run.reasons[exercise.id] = f"its outputs are not plain data ({type(exc).__name__})"
 
 
-def _judge(submission: Submission, runs: dict[str, NotebookRun]) -> Graded:
+def _judge(submission: Submission, runs: dict[str, NotebookRun], include_hidden: bool) -> Graded:
     results: dict[str, ExerciseResult] = {}
     notes: list[str] = []
     for stem, run in runs.items():
@@ -188,21 +197,22 @@ def _judge(submission: Submission, runs: dict[str, NotebookRun]) -> Graded:
         run = runs.get(exercise.notebook)
         if run is None:
             reason = f"notebook {exercise.notebook}.ipynb was not submitted"
-            results[exercise.id] = engine.judge(exercise, None, reason=reason)
+            results[exercise.id] = engine.judge(exercise, None, include_hidden, reason)
             continue
         reason = run.reasons.get(exercise.id)
-        results[exercise.id] = engine.judge(exercise, run.outputs.get(exercise.id), reason=reason)
+        outputs = run.outputs.get(exercise.id)
+        results[exercise.id] = engine.judge(exercise, outputs, include_hidden, reason)
     return Graded(submission, results, notes)
 
 
 async def _grade_all(
-    submissions: list[Submission], jobs: int, timeout: float, progress
+    submissions: list[Submission], jobs: int, options: Options, progress
 ) -> list[Graded]:
     limit = asyncio.Semaphore(jobs)
 
     async def one(path: Path) -> NotebookRun:
         async with limit:
-            run = await _execute(path, registry.for_notebook(path.stem), timeout)
+            run = await _execute(path, registry.for_notebook(path.stem), options)
             progress.update(1)
             return run
 
@@ -213,22 +223,29 @@ async def _grade_all(
     }
     # the reference outputs are computed here while the kernels start and run their notebooks
     exercises = {e for s in submissions for e in s.exercises()}
-    await asyncio.to_thread(lambda: [engine.expected(e) for e in exercises])
+    await asyncio.to_thread(lambda: [engine.expected(e, options.include_hidden) for e in exercises])
     await asyncio.gather(*tasks.values())
     graded = []
     for i, submission in enumerate(submissions):
         runs = {stem: tasks[(i, stem)].result() for stem in submission.notebooks}
-        graded.append(_judge(submission, runs))
+        graded.append(_judge(submission, runs, options.include_hidden))
     return graded
 
 
 def grade(
-    paths: Iterable[Path], jobs: int = 2, timeout: float = 60.0, show_progress: bool = True
+    paths: Iterable[Path],
+    jobs: int = 2,
+    timeout: float = 60.0,
+    show_progress: bool = True,
+    include_hidden: bool = True,
 ) -> list[Graded]:
     """Grade every submission found under `paths`; never raises for a student's broken notebook."""
+    options = Options(timeout, include_hidden)
     from tqdm.auto import tqdm
 
     submissions = find_submissions(list(paths))
+    if not submissions:
+        return []
     total = sum(len(s.notebooks) for s in submissions)
     with tqdm(total=total, desc="notebooks", unit="nb", disable=not show_progress) as progress:
-        return asyncio.run(_grade_all(submissions, jobs, timeout, progress))
+        return asyncio.run(_grade_all(submissions, jobs, options, progress))
