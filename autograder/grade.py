@@ -93,10 +93,12 @@ def find_submissions(paths: Sequence[Path]) -> list[Submission]:
                 continue
             folder = path.parent.resolve()
             base = root.parent if root.is_file() else root
-            name = path.parent.relative_to(base).as_posix() if path.parent != base else root.name
-            groups.setdefault(folder, Submission(name or folder.name, {})).notebooks[path.stem] = (
-                path
-            )
+            if path.parent != base:
+                name = path.parent.relative_to(base).as_posix()
+            else:
+                # a submission folder given directly: name it by its last two parts (alice/ch03)
+                name = "/".join(folder.parts[-2:])
+            groups.setdefault(folder, Submission(name, {})).notebooks[path.stem] = path
     return list(groups.values())
 
 

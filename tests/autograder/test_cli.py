@@ -33,8 +33,8 @@ def test_grade_writes_the_gradebook_and_results(tmp_path, capsys):
     submission = ROOT / "samples" / "class" / "partial" / "ch03"
     assert main(["grade", str(submission), "--out", str(tmp_path), "--quiet"]) == 0
     assert (tmp_path / "gradebook.csv").read_text().startswith("submission,ch03.")
-    assert (tmp_path / "results" / "ch03.json").exists()
-    assert "ch03" in capsys.readouterr().out
+    assert (tmp_path / "results" / "partial__ch03.json").exists()
+    assert "partial/ch03" in capsys.readouterr().out
 
 
 def test_bad_input_is_one_line_without_a_traceback(tmp_path):
