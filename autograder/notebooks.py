@@ -10,6 +10,7 @@ adding nbgrader's cell metadata so that no one types it by hand:
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
 from pathlib import Path
 
@@ -43,12 +44,19 @@ def _defined_name(source: str) -> str:
     raise ValueError(f"a solution cell must define a function or class:\n{source[:200]}")
 
 
+def _cell_id(source: Path, index: int) -> str:
+    # nbformat gives every new cell a random id; a stable one keeps a rebuild byte-identical,
+    # so CI can tell a stale `.ipynb` from a fresh one
+    return hashlib.sha1(f"{source.parent.name}/{source.stem}/{index}".encode()).hexdigest()[:8]
+
+
 def convert(source: Path) -> nbformat.NotebookNode:
     """The nbgrader source notebook for one plain-text notebook."""
     chapter = source.parent.name
     nb = jupytext.read(source, fmt="py:percent")
     seen: set[str] = set()
-    for cell in nb.cells:
+    for index, cell in enumerate(nb.cells):
+        cell.id = _cell_id(source, index)
         tags = cell.metadata.pop("tags", [])
         cell.metadata.pop("lines_to_next_cell", None)
         if cell.cell_type != "code":
