@@ -133,14 +133,22 @@ def _grads(output: Any, inputs: list[torch.Tensor], seed: int) -> list[Any]:
 
 
 def _call(target: Any, payload: dict) -> dict:
-    kind = payload.get("kind", "function")
-    if payload.get("fixture") is not None:
-        from autograder import fixtures
+    if payload.get("fixture") is None:
+        return _call_with(
+            target, payload, _decode(list(payload["args"])), _decode(payload["kwargs"])
+        )
+    from autograder import fixtures
 
-        fixture = payload["fixture"]
+    fixture = payload["fixture"]
+    try:
         args, kwargs, after = fixtures.build(fixture["name"], _decode(fixture["params"]))
-    else:
-        args, kwargs, after = _decode(list(payload["args"])), _decode(payload["kwargs"]), None
+        return _call_with(target, payload, args, kwargs, after)
+    finally:
+        fixtures.cleanup()
+
+
+def _call_with(target: Any, payload: dict, args: list, kwargs: dict, after: Any = None) -> dict:
+    kind = payload.get("kind", "function")
     seed = payload.get("seed", 0)
     module = None
     with _recording() as (torch_calls, py_calls):

@@ -83,3 +83,18 @@ def test_gradients_use_the_same_upstream_in_every_process():
     x = {"__T__": torch.arange(3.0), "requires_grad": True, "grad": None}
     result = harvest.run_case(lambda X: X * 2, payload(x, grad=[0]))
     assert torch.equal(result["grads"][0], 2 * harvest.upstream_like(torch.zeros(3), 0))
+
+
+def test_a_fixture_leaves_no_global_hooks_when_the_target_raises():
+    from torch.nn.modules import module as torch_module
+
+    def broken_forward(X):
+        net = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.ReLU())
+        net(X)
+        raise RuntimeError("student bug after the forward")
+
+    fixture = {"name": "ch06.traced", "params": {"X": torch.ones(2, 3)}}
+    result = harvest.run_case(broken_forward, payload(fixture=fixture))
+    assert not result["ok"] and "student bug" in result["error"]
+    assert not torch_module._global_forward_hooks
+    assert not torch_module._global_forward_pre_hooks
