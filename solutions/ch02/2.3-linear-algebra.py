@@ -1,0 +1,93 @@
+# %% [markdown]
+# # 2.3 Linear algebra — 线性代数
+#
+# Scalars, vectors, matrices and tensors; reductions along axes; and the products and norms of
+# linear algebra, which you build here from elementwise operations and sums.
+
+# %%
+import torch
+
+from autograder import check
+
+# %%
+A = torch.arange(20, dtype=torch.float32).reshape(5, 4)
+print(A.T.shape, torch.equal(A.T.T, A))
+X = torch.arange(24).reshape(2, 3, 4)
+print(len(X), X.sum(dim=0).shape, X.sum(dim=1).shape, X.sum(dim=2).shape)
+print(A.sum(dim=1, keepdim=True).shape, A.cumsum(dim=0)[-1])
+
+# %% [markdown]
+# ## The Frobenius norm
+#
+# $\|\mathbf{X}\|_F = \sqrt{\sum_{i, j} x_{ij}^2}$, for a tensor of any number of axes: the square
+# root of the sum of the squares of all its entries. Return a 0-d tensor; `torch.norm` and
+# `torch.linalg.norm` are off limits.
+
+
+# %% tags=["solution"]
+def frobenius_norm(X: torch.Tensor) -> torch.Tensor:
+    """X: any shape -> 0-d tensor."""
+    ### BEGIN SOLUTION
+    return (X * X).sum().sqrt()
+    ### END SOLUTION
+
+
+# %%
+check("ch02.frobenius_norm", frobenius_norm)
+print(frobenius_norm(torch.ones((4, 9))))
+
+# %% [markdown]
+# ## Normalising rows
+#
+# One of the section's exercises runs `A / A.sum(axis=1)`. Divide each row of $\mathbf{A}$ by its
+# own sum, $b_{ij} = a_{ij} / \sum_k a_{ik}$, so that every row sums to 1.
+
+
+# %% tags=["solution"]
+def row_normalize(A: torch.Tensor) -> torch.Tensor:
+    """A: (m, n) with nonzero row sums -> (m, n) whose rows sum to 1."""
+    ### BEGIN SOLUTION
+    return A / A.sum(dim=1, keepdim=True)
+    ### END SOLUTION
+
+
+# %%
+check("ch02.row_normalize", row_normalize)
+
+# %% [markdown]
+# ## Products from elementwise operations
+#
+# The matrix-vector product $\mathbf{A}\mathbf{x}$ has entries $\sum_j a_{ij} x_j$: each row of
+# $\mathbf{A}$ dotted with $\mathbf{x}$. The matrix product $\mathbf{C} = \mathbf{A}\mathbf{B}$ has
+# $c_{ij} = \sum_k a_{ik} b_{kj}$. Build them from elementwise products, broadcasting and sums:
+# `@`, `torch.matmul`, `mm`, `mv`, `dot`, `einsum` and their relatives are off limits.
+
+
+# %% tags=["solution"]
+def matvec(A: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """A: (m, n), x: (n,) -> (m,)."""
+    ### BEGIN SOLUTION
+    return (A * x).sum(dim=1)
+    ### END SOLUTION
+
+
+# %%
+check("ch02.matvec", matvec)
+
+
+# %% tags=["solution"]
+def matmul(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
+    """A: (m, n), B: (n, p) -> (m, p)."""
+    ### BEGIN SOLUTION
+    return (A.unsqueeze(2) * B.unsqueeze(0)).sum(dim=1)
+    ### END SOLUTION
+
+
+# %%
+check("ch02.matmul", matmul)
+
+# %%
+B = torch.ones(4, 3)
+x = torch.arange(4, dtype=torch.float32)
+print(matvec(A, x), torch.mv(A, x))
+print(torch.equal(matmul(A, B), torch.mm(A, B)))
