@@ -344,11 +344,11 @@ def resnet_block(
     return nn.Sequential(*blk)
 
 
-def _stem(in_channels: int) -> nn.Sequential:
+def _stem(in_channels: int, out_channels: int = 64) -> nn.Sequential:
     # the GoogLeNet-style stem shared by ResNet and DenseNet: /4 in H and W
     return nn.Sequential(
-        nn.Conv2d(in_channels, 64, kernel_size=7, stride=2, padding=3),
-        nn.BatchNorm2d(64), nn.ReLU(),
+        nn.Conv2d(in_channels, out_channels, kernel_size=7, stride=2, padding=3),
+        nn.BatchNorm2d(out_channels), nn.ReLU(),
         nn.MaxPool2d(kernel_size=3, stride=2, padding=1),
     )  # fmt: skip
 
@@ -425,12 +425,14 @@ def densenet(
     in_channels: int = 1,
     num_classes: int = 10,
 ) -> nn.Sequential:
-    """The 7.7 DenseNet: ResNet's stem, dense blocks separated by transition blocks that halve
-    the channels, then BN-ReLU, global average pooling and a Linear layer.
+    """The 7.7 DenseNet: ResNet's stem (num_channels wide), dense blocks separated by
+    transition blocks that halve the channels, then BN-ReLU, global average pooling and a
+    Linear layer.
 
     With the book's defaults the channels go 64 -> 192 -> 96 -> 224 -> 112 -> 240 -> 120 -> 248.
     X: (batch_size, in_channels, 96, 96) -> logits (batch_size, num_classes)
     """
+    stem_channels = num_channels  # the stem's output feeds the first dense block
     blks: list[nn.Module] = []
     for i, num_convs in enumerate(num_convs_in_dense_blocks):
         blks.append(DenseBlock(num_convs, num_channels, growth_rate))
@@ -439,7 +441,7 @@ def densenet(
             blks.append(transition_block(num_channels, num_channels // 2))
             num_channels //= 2
     return nn.Sequential(
-        _stem(in_channels), *blks,
+        _stem(in_channels, stem_channels), *blks,
         nn.BatchNorm2d(num_channels), nn.ReLU(),
         nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(),
         nn.Linear(num_channels, num_classes),

@@ -2,12 +2,15 @@
 
 `fit` keeps the epoch's loss sum and correct count as tensors on the training device and reads
 them back once per epoch, together with the test accuracy: nothing in the batch loop waits for
-the device, so a GPU stays busy. `train` runs a registered `ModelSpec` with its book defaults
-(or overrides), and writes `metrics.json` and the curves when given an output folder.
+the device, so a GPU stays busy. It can run under autocast (bf16 or fp16) and in channels-last
+memory format; `choose_speedups` says when those are on by default. `train` runs a registered
+`ModelSpec` with its book defaults (or overrides), and writes `metrics.json` and the curves when
+given an output folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import random
@@ -35,7 +38,9 @@ __all__ = [
     "History",
     "Report",
     "ScratchSGD",
+    "Speedups",
     "TrainConfig",
+    "choose_speedups",
     "evaluate_correct",
     "fit",
     "seed_everything",
@@ -150,21 +155,77 @@ def evaluate_correct(
     data_iter: Iterable[Batch],
     device: torch.device,
     max_batches: int | None = None,
+    *,
+    amp: torch.dtype | None = None,
+    channels_last: bool = False,
 ) -> tuple[Tensor, int]:
     """The number of correct predictions as a 0-d tensor ON `device`, and the number of examples.
 
     Batches are X: (batch_size, ...), y: (batch_size,) class indices; predictions are the argmax
     of the net's outputs (logits and probabilities alike). Nothing is read back to the host.
+    amp and channels_last are as in `fit`.
     """
     net.eval()
     correct = torch.zeros((), dtype=torch.int64, device=device)
     n = 0
-    with torch.no_grad():
+    with torch.no_grad(), _autocast(device, amp):
         for X, y in islice(data_iter, max_batches):
-            X, y = X.to(device, non_blocking=True), y.to(device, non_blocking=True)
+            X, y = _to(X, device, channels_last), y.to(device, non_blocking=True)
             correct += (net(X).argmax(dim=1) == y).sum()
             n += y.shape[0]
     return correct, n
+
+
+# ---------------------------------------------------------------- mixed precision, memory format
+
+AMP_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
+
+
+def _autocast(device: torch.device, amp: torch.dtype | None) -> contextlib.AbstractContextManager:
+    return torch.autocast(device.type, dtype=amp) if amp is not None else contextlib.nullcontext()
+
+
+def _to(X: Tensor, device: torch.device, channels_last: bool) -> Tensor:
+    # for one input channel NCHW and NHWC are the same bytes, so this copies nothing then
+    memory_format = torch.channels_last if channels_last else torch.preserve_format
+    return X.to(device, non_blocking=True, memory_format=memory_format)
+
+
+def _is_conv_net(net: nn.Module) -> bool:
+    return any(isinstance(m, nn.Conv2d) for m in net.modules())
+
+
+def choose_speedups(
+    net: nn.Module,
+    device: torch.device,
+    input_size: int,
+    *,
+    amp: bool | None = None,
+    amp_dtype: str | None = None,
+    channels_last: bool | None = None,
+) -> tuple[torch.dtype | None, bool]:
+    """The autocast dtype (None: float32 throughout) and whether to train in channels-last.
+
+    None means auto. Auto AMP is on only on CUDA, for conv nets fed at least 64x64 inputs (the
+    book's 96- and 224-pixel chapter 7 runs, GFLOPs per example), and only in bf16: tensor cores
+    run bf16 convolutions at about twice the TF32 rate and half the memory traffic, and bf16
+    keeps float32's range, so it needs no loss scaling (fp16's `GradScaler` reads an overflow
+    flag back to the host every step). LeNet-sized nets are bound by kernel launches, which
+    autocast's casts only add to; on the CPU the book's float32 stays. Auto channels-last goes
+    with auto AMP: cuDNN's tensor-core convolutions are NHWC kernels. amp_dtype ('bf16' or
+    'fp16') picks the autocast type and turns AMP on unless amp is False.
+    """
+    if amp is None:
+        amp = amp_dtype is not None or (
+            device.type == "cuda"
+            and input_size >= 64
+            and _is_conv_net(net)
+            and torch.cuda.is_bf16_supported()
+        )
+    dtype = AMP_DTYPES[amp_dtype or "bf16"] if amp else None
+    if channels_last is None:
+        channels_last = device.type == "cuda" and dtype is not None and _is_conv_net(net)
+    return dtype, channels_last
 
 
 def fit(
@@ -178,6 +239,8 @@ def fit(
     device: torch.device | str,
     progress: bool = True,
     max_batches: int | None = None,
+    amp: torch.dtype | None = None,
+    channels_last: bool = False,
 ) -> History:
     """Train the classifier `net` for num_epochs epochs; evaluate on test_iter after each one.
 
@@ -186,11 +249,18 @@ def fit(
     value per example, (batch_size,); each step minimises its mean. `max_batches` caps the
     batches of every training and evaluation pass (for smoke tests). The host reads the device
     once per epoch; the progress bar (tqdm, on stderr) shows the metrics at each epoch's end.
+
+    amp: run the forward passes and the loss under autocast to this dtype (bfloat16 or float16,
+    which adds loss scaling); the parameters and the optimizer stay float32. channels_last: keep
+    the net's 4-D weights and every X, (batch_size, C, H, W), in NHWC memory order.
     """
     from tqdm.auto import tqdm
 
     device = torch.device(device)
-    net.to(device)
+    memory_format = torch.channels_last if channels_last else torch.preserve_format
+    net.to(device, memory_format=memory_format)
+    # fp16 gradients underflow without loss scaling; bf16 has float32's range and needs none
+    scaler = torch.amp.GradScaler(device.type) if amp == torch.float16 else None
     history = History(device=str(device))
     clock = _EpochClock(device)
     num_batches = _num_batches(train_iter, max_batches)
@@ -207,12 +277,19 @@ def fit(
             n = 0
             clock.start()
             for X, y in islice(train_iter, max_batches):
-                X, y = X.to(device, non_blocking=True), y.to(device, non_blocking=True)
-                y_hat = net(X)
-                l = loss(y_hat, y)
+                X, y = _to(X, device, channels_last), y.to(device, non_blocking=True)
+                with _autocast(device, amp):
+                    y_hat = net(X)
+                    l = loss(y_hat, y)
                 optimizer.zero_grad()
-                l.mean().backward()
-                optimizer.step()
+                if scaler is None:
+                    l.mean().backward()
+                    optimizer.step()
+                else:
+                    # the scaler's step reads its overflow check back: one sync per batch
+                    scaler.scale(l.mean()).backward()
+                    scaler.step(optimizer)
+                    scaler.update()
                 loss_sum += l.detach().sum()
                 correct += (y_hat.detach().argmax(dim=1) == y).sum()
                 n += y.shape[0]
@@ -220,7 +297,9 @@ def fit(
             clock.stop()
             if n == 0:
                 raise D2lkitError("the training data yielded no batches")
-            test_correct, n_test = evaluate_correct(net, test_iter, device, max_batches)
+            test_correct, n_test = evaluate_correct(
+                net, test_iter, device, max_batches, amp=amp, channels_last=channels_last
+            )
             # the epoch's one sync: every metric in one transfer
             epoch_loss, epoch_correct, epoch_test = torch.stack(
                 [loss_sum, correct.double(), test_correct.double()]
@@ -259,6 +338,11 @@ class TrainConfig:
     max_batches: int | None = None
     progress: bool = True
     out_dir: Path | None = None
+    # None: `choose_speedups` decides from the device and the net
+    amp: bool | None = None
+    amp_dtype: str | None = None  # 'bf16' or 'fp16'; None: bf16
+    channels_last: bool | None = None
+    compile: bool = False  # torch.compile the net (inductor): compiles for tens of seconds
 
     @classmethod
     def for_spec(cls, spec: ModelSpec, **overrides: Any) -> TrainConfig:
@@ -312,6 +396,8 @@ def train_classifier(spec: ModelSpec, config: TrainConfig) -> Report:
 
     if spec.dataset != "fashion-mnist":
         raise D2lkitError(f"model {spec.name!r} trains on {spec.dataset!r}, which has no runner")
+    if config.amp_dtype is not None and config.amp_dtype not in AMP_DTYPES:
+        raise D2lkitError(f"unknown AMP dtype {config.amp_dtype!r}: expected 'bf16' or 'fp16'")
     seed_everything(config.seed)
     train_iter, test_iter = load_data_fashion_mnist(
         config.batch_size,
@@ -322,8 +408,17 @@ def train_classifier(spec: ModelSpec, config: TrainConfig) -> Report:
     )
     # on the device before the optimizer sees the parameters, so that its state follows them
     net = spec.build().to(config.device)
-    history = fit(
+    amp, channels_last = choose_speedups(
         net,
+        config.device,
+        spec.resize or 28,
+        amp=config.amp,
+        amp_dtype=config.amp_dtype,
+        channels_last=config.channels_last,
+    )
+    history = fit(
+        # the compiled module shares the net's parameters, so the optimizer's are the ones trained
+        torch.compile(net) if config.compile else net,
         train_iter,
         test_iter,
         num_epochs=config.epochs,
@@ -332,6 +427,8 @@ def train_classifier(spec: ModelSpec, config: TrainConfig) -> Report:
         device=config.device,
         progress=config.progress,
         max_batches=config.max_batches,
+        amp=amp,
+        channels_last=channels_last,
     )
     metrics: dict[str, Any] = {
         "model": spec.name,
@@ -343,6 +440,9 @@ def train_classifier(spec: ModelSpec, config: TrainConfig) -> Report:
         "seed": config.seed,
         "limit": config.limit,
         "max_batches": config.max_batches,
+        "amp": "off" if amp is None else str(amp).removeprefix("torch."),
+        "channels_last": channels_last,
+        "compile": config.compile,
         "train_loss": history.train_loss[-1],
         "train_acc": history.train_acc[-1],
         "test_acc": history.test_acc[-1],
