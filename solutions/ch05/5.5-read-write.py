@@ -1,0 +1,102 @@
+# %% [markdown]
+# # 5.5 File I/O — 读写文件
+#
+# `torch.save(obj, path)` writes tensors, and lists and dicts of them, to a file; `torch.load`
+# reads them back. A model is saved as its parameters (the `state_dict`), not as an object: the
+# code that defines the architecture rebuilds the model, and `load_state_dict` fills it.
+
+# %%
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from autograder import check
+
+# %% [markdown]
+# ## Tensors, lists and dicts
+#
+# Write `save_load_roundtrip(obj, path)`: save `obj` to the file `path`, load it back and return
+# what was loaded. Load with `torch.load(path, weights_only=True)`: it unpickles only tensors and
+# plain containers, so that opening a file never runs arbitrary code (a file from elsewhere could
+# hold any pickled object). The check reads the file back too.
+
+
+# %% tags=["solution"]
+def save_load_roundtrip(obj: Any, path: str | Path) -> Any:
+    """Save obj (a tensor, a list or dict of tensors, a state_dict) to path; return it loaded."""
+    ### BEGIN SOLUTION
+    torch.save(obj, path)
+    return torch.load(path, weights_only=True)
+    ### END SOLUTION
+
+
+# %%
+check("ch05.save_load_roundtrip", save_load_roundtrip)
+
+# %%
+# a temporary folder for the files of this notebook, removed in the last cell
+scratch = tempfile.TemporaryDirectory()
+folder = Path(scratch.name)
+x = torch.arange(4)
+print(save_load_roundtrip(x, folder / "x-file"))
+y = torch.zeros(4)
+print(save_load_roundtrip([x, y], folder / "x-files"))
+mydict = {"x": x, "y": y}
+print(save_load_roundtrip(mydict, folder / "mydict"))
+
+
+# %% [markdown]
+# ## Model parameters
+#
+# Write `save_params(net, path)`: save the parameters of `net` (its `state_dict()`) to `path`.
+# Not the whole model (`torch.save(net, ...)`): that pickles the class, which
+# `weights_only=True` refuses to load, and which breaks as soon as the code changes. Not a list
+# of parameters either: without their names, `load_state_dict` cannot put them back.
+
+
+# %% tags=["solution"]
+def save_params(net: nn.Module, path: str | Path) -> None:
+    """Write net.state_dict() (parameter and buffer names -> tensors) to path."""
+    ### BEGIN SOLUTION
+    torch.save(net.state_dict(), path)
+    ### END SOLUTION
+
+
+# %%
+check("ch05.save_params", save_params)
+
+
+# %% [markdown]
+# The round trip for a model: save the book's MLP, build a fresh copy of the architecture, load
+# the parameters into it, and compare the outputs.
+
+
+# %%
+class MLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.hidden = nn.Linear(20, 256)
+        self.output = nn.Linear(256, 10)
+
+    def forward(self, x):
+        return self.output(F.relu(self.hidden(x)))
+
+
+torch.manual_seed(0)
+net = MLP()
+X = torch.randn(size=(2, 20))
+Y = net(X)
+save_params(net, folder / "mlp.params")
+
+clone = MLP()
+clone.load_state_dict(torch.load(folder / "mlp.params", weights_only=True))
+clone.eval()
+Y_clone = clone(X)
+print(Y_clone == Y)
+
+# %%
+scratch.cleanup()
