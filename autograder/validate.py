@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import nbformat
 
@@ -23,12 +25,29 @@ Mutant = tuple[str, object, str]
 """(name, wrong implementation, a phrase the failure message must contain)."""
 
 
+def _load_chapter(path: Path) -> ModuleType:
+    """A chapter's mutants: the file `chNN.py`, or the package `chNN/` (a module per section,
+    merged by its `__init__.py`)."""
+    name = f"mutants_{path.stem}"
+    if path.is_dir():
+        spec = importlib.util.spec_from_file_location(
+            name, path / "__init__.py", submodule_search_locations=[str(path)]
+        )
+    else:
+        spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    # a package's `from . import section` looks its parent up in sys.modules
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def load_mutants(root: Path) -> dict[str, list[Mutant]]:
     found: dict[str, list[Mutant]] = {}
-    for path in sorted((root / "tests" / "mutants").glob("ch*.py")):
-        spec = importlib.util.spec_from_file_location(f"mutants_{path.stem}", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+    folder = root / "tests" / "mutants"
+    chapters = [*folder.glob("ch*.py"), *(p.parent for p in folder.glob("ch*/__init__.py"))]
+    for path in sorted(chapters, key=lambda p: p.stem):
+        module = _load_chapter(path)
         for exercise_id, mutants in module.MUTANTS.items():
             found.setdefault(exercise_id, []).extend(mutants)
     return found
@@ -39,7 +58,7 @@ def check_mutants(root: Path) -> list[str]:
     mutants = load_mutants(root)
     for exercise in registry.exercises().values():
         if not mutants.get(exercise.id):
-            problems.append(f"{exercise.id}: no mutant in tests/mutants/{exercise.chapter}.py")
+            problems.append(f"{exercise.id}: no mutant in tests/mutants/{exercise.chapter}")
         for name, implementation, phrase in mutants.get(exercise.id, ()):
             result = engine.check_in_process(exercise, implementation, include_hidden=True)
             if result.passed:
