@@ -57,6 +57,8 @@ def _book_result(key: str, value: float) -> str:
         return f"{_BOOK_LABELS[key]} {value:.3f}"  # as the book prints them
     if key == "examples_per_sec":
         return f"{value:.1f} examples/sec (V100)"  # every speed in the book is on its V100
+    if key.endswith("log_rmse"):
+        return f"{key.replace('_', ' ')} {value:f}"  # 4.10 prints six decimals
     return f"{key} {value:g}"
 
 

@@ -132,8 +132,9 @@ def k_fold(
     weight_decay: float,
     batch_size: int,
     seed: int | None = 0,
+    device: torch.device | str = "cpu",
 ) -> dict[str, list[float] | float]:
-    """K-fold cross-validation of a fresh `get_net` per fold.
+    """K-fold cross-validation of a fresh `get_net` per fold, trained on `device`.
 
     Returns `{"train_ls", "valid_ls"}` (each fold's final log RMSE), `"train_avg"`,
     `"valid_avg"` and the last fold's curves `"train_curve"`, `"valid_curve"`. With `seed`,
@@ -141,10 +142,11 @@ def k_fold(
     """
     if seed is not None:
         torch.manual_seed(seed)
+    X_train, y_train = X_train.to(device), y_train.to(device)
     result: dict[str, list[float] | float] = {"train_ls": [], "valid_ls": []}
     for i in range(k):
         X_tr, y_tr, X_va, y_va = get_k_fold_data(k, i, X_train, y_train)
-        net = get_net(X_train.shape[1])
+        net = get_net(X_train.shape[1]).to(device)
         train_ls, valid_ls = train(
             net, X_tr, y_tr, X_va, y_va, num_epochs, learning_rate, weight_decay, batch_size
         )
@@ -165,23 +167,28 @@ def train_and_pred(
     lr: float,
     weight_decay: float,
     batch_size: int,
-    path: str | Path = "submission.csv",
+    path: str | Path | None = "submission.csv",
     seed: int | None = 0,
-) -> dict[str, list[float] | np.ndarray | Path]:
-    """Train on all training data, predict the test prices and write the Kaggle submission.
+    device: torch.device | str = "cpu",
+) -> dict[str, list[float] | np.ndarray | Path | None]:
+    """Train on all training data (on `device`), predict the test prices and write the Kaggle
+    submission.
 
-    test_data: the raw test frame (for its `Id` column). Writes `path` with columns Id, SalePrice
-    and returns `{"train_ls": per-epoch log RMSE, "preds": (n_test,) prices, "path": Path}`.
+    test_data: the raw test frame (for its `Id` column). Writes `path` (unless it is None) with
+    columns Id, SalePrice and returns `{"train_ls": per-epoch log RMSE, "preds": (n_test,)
+    prices, "path": the path written or None}`.
     """
     if seed is not None:
         torch.manual_seed(seed)
-    net = get_net(train_features.shape[1])
+    net = get_net(train_features.shape[1]).to(device)
+    train_features, train_labels = train_features.to(device), train_labels.to(device)
     train_ls, _ = train(
         net, train_features, train_labels, None, None, num_epochs, lr, weight_decay, batch_size
     )
     with torch.no_grad():
-        preds = net(test_features).reshape(-1).numpy()
-    submission = pd.DataFrame({"Id": test_data["Id"].to_numpy(), "SalePrice": preds})
-    path = Path(path)
-    submission.to_csv(path, index=False)
+        preds = net(test_features.to(device)).reshape(-1).cpu().numpy()
+    if path is not None:
+        submission = pd.DataFrame({"Id": test_data["Id"].to_numpy(), "SalePrice": preds})
+        path = Path(path)
+        submission.to_csv(path, index=False)
     return {"train_ls": train_ls, "preds": preds, "path": path}

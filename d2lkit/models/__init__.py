@@ -74,7 +74,7 @@ def get(name: str) -> ModelSpec:
 
 
 # the chapter modules, in book order; each registers its specs when imported
-_CHAPTER_MODULES = ("linear", "cnn")
+_CHAPTER_MODULES = ("linear", "mlp", "cnn")
 
 for _module in _CHAPTER_MODULES:
     importlib.import_module(f"{__name__}.{_module}")
