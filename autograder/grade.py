@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
@@ -123,7 +124,11 @@ async def _execute(path: Path, exercises: list[Exercise], options: Options) -> N
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="autograder-") as work:
         try:
-            async with client.async_setup_kernel(env={**os.environ, GRADE_MODE_VARIABLE: "grade"}):
+            # the kernel's own stderr (ipykernel's start-up warnings, a student's prints) would
+            # interleave over the progress bar; what the grader needs comes over the protocol
+            async with client.async_setup_kernel(
+                env={**os.environ, GRADE_MODE_VARIABLE: "grade"}, stderr=subprocess.DEVNULL
+            ):
                 for index, cell in enumerate(code_cells):
                     await _cell(client, cell, index, options.timeout, run.notes)
                 for exercise in exercises:

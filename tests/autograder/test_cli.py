@@ -29,12 +29,15 @@ def test_check_fails_a_stub_with_the_reasons(capsys):
     assert "✗ ch03.sgd" in out and "NotImplementedError" in out
 
 
-def test_grade_writes_the_gradebook_and_results(tmp_path, capsys):
+def test_grade_writes_the_gradebook_and_results(tmp_path, capfd):
     submission = ROOT / "samples" / "class" / "partial" / "ch03"
     assert main(["grade", str(submission), "--out", str(tmp_path), "--quiet"]) == 0
     assert (tmp_path / "gradebook.csv").read_text().startswith("submission,ch03.")
     assert (tmp_path / "results" / "partial__ch03.json").exists()
-    assert "partial/ch03" in capsys.readouterr().out
+    out, err = capfd.readouterr()
+    assert "partial/ch03" in out
+    # the kernels' own stderr (ipykernel's start-up warnings) stays off the grader's terminal
+    assert "Kernel" not in err and "WARNING" not in err
 
 
 def test_bad_input_is_one_line_without_a_traceback(tmp_path):
