@@ -150,3 +150,32 @@ def expected_partial(chapter: str) -> int:
             if f"{chapter}-{exercise.target}-solution" in filled:
                 total += exercise.points
     return total
+
+
+def test_payloads_are_built_before_the_reference_thread_starts(tmp_path, monkeypatch):
+    """Building a module exercise's payload seeds torch's global generator, and so does running
+    the reference: on two threads at once they would hand the student other parameters than the
+    reference was judged with."""
+    import threading
+
+    from autograder import engine
+
+    builders = []
+    build = engine._payload
+
+    def recording(exercise, case):
+        builders.append(threading.current_thread() is threading.main_thread())
+        return build(exercise, case)
+
+    monkeypatch.setattr(engine, "_payload", recording)
+    engine.cases.cache_clear()
+    engine.expected.cache_clear()
+    broken = tmp_path / "student" / "7.6-resnet.ipynb"
+    broken.parent.mkdir()
+    broken.write_text("not a notebook")
+    try:
+        grade([tmp_path], jobs=1, show_progress=False)
+    finally:
+        engine.cases.cache_clear()
+        engine.expected.cache_clear()
+    assert builders and all(builders)
