@@ -335,6 +335,16 @@ def _linear_cases() -> list[Case]:
     ]
 
 
+def _linear_hint(case: Case, expected: dict, student: dict) -> str | None:
+    param_grads = student.get("param_grads") or {}
+    if param_grads and all(g is None for g in param_grads.values()):
+        return (
+            "no gradient reaches weight or bias: use the parameters themselves in forward, not "
+            "`.data` (which detaches them from autograd, so the layer would never train)"
+        )
+    return None
+
+
 # 5.5 file I/O ----------------------------------------------------------------------------------
 
 
@@ -488,6 +498,7 @@ EXERCISES = [
         NB_LAYERS,
         kind="module",
         forbidden=("linear",),
+        hint=_safe(_linear_hint),
     ),
     Exercise(
         "ch05.save_load_roundtrip",

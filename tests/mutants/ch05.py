@@ -251,6 +251,18 @@ class MyLinearFunctional(nn.Module):
         return F.relu(F.linear(X, self.weight.T, self.bias))
 
 
+class MyLinearThroughData(nn.Module):
+    """The book's own cell: `.data` detaches the parameters, so nothing trains."""
+
+    def __init__(self, in_units, units):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(in_units, units))
+        self.bias = nn.Parameter(torch.randn(units))
+
+    def forward(self, X):
+        return F.relu(torch.matmul(X, self.weight.data) + self.bias.data)
+
+
 # 5.5 file I/O ----------------------------------------------------------------------------------
 
 
@@ -315,6 +327,7 @@ MUTANTS = {
         ("no ReLU", MyLinearWithoutReLU, "expected"),
         ("weight as (units, in_units)", MyLinearTransposed, "has shape"),
         ("F.linear", MyLinearFunctional, "uses linear"),
+        ("parameters through .data", MyLinearThroughData, "not `.data`"),
     ],
     "ch05.save_load_roundtrip": [
         ("never writes the file", roundtrip_without_saving, "no file"),
