@@ -8,6 +8,7 @@ import torch
 
 from autograder.checks.ch06 import network_checker, network_hint, traced
 from autograder.checks.ch07._common import REFERENCES, _image, _net
+from autograder.hints import close
 from autograder.spec import Case, Compare, Exercise, T
 from autograder.strategies import rand, randn
 from d2lkit import batch_norm as bn
@@ -76,11 +77,7 @@ def _batch_norm_cases() -> list[Case]:
 
 
 def _close(a: Any, b: torch.Tensor, rtol: float = 1e-4, atol: float = 1e-5) -> bool:
-    return (
-        isinstance(a, torch.Tensor)
-        and a.shape == b.shape
-        and bool(torch.allclose(a.double(), b.double(), rtol=rtol, atol=atol))
-    )
+    return close(a, b, rtol, atol)
 
 
 def _statistics(X: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
