@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
 import json
 import sys
 import tempfile
@@ -60,7 +62,9 @@ def check_mutants(root: Path) -> list[str]:
         if not mutants.get(exercise.id):
             problems.append(f"{exercise.id}: no mutant in tests/mutants/{exercise.chapter}")
         for name, implementation, phrase in mutants.get(exercise.id, ()):
-            result = engine.check_in_process(exercise, implementation, include_hidden=True)
+            # training routines print their epochs, as the book's do; validate prints verdicts only
+            with contextlib.redirect_stdout(io.StringIO()):
+                result = engine.check_in_process(exercise, implementation, include_hidden=True)
             if result.passed:
                 problems.append(f"{exercise.id}: mutant '{name}' passes its check")
             elif phrase not in result.message():
