@@ -196,7 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--no-progress", action="store_true", help="no progress bar")
     speed = train.add_argument_group(
-        "speed", "left out: on for conv nets with inputs of 64x64 or more on a bf16 GPU, else off"
+        "speed",
+        "left out: bf16 AMP and channels-last for conv nets with inputs of 64x64 or more on a "
+        "bf16 GPU; channels-last for conv nets on the CPU; else off",
     )
     speed.add_argument(
         "--amp",
@@ -205,7 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     speed.add_argument(
         "--amp-dtype",
-        choices=("bf16", "fp16"),
+        # checked by TrainConfig, so that a bad name is a one-line error, not a usage message
+        metavar="bf16|fp16",
         help="autocast type (default bf16; fp16 adds loss scaling); implies --amp",
     )
     speed.add_argument(

@@ -3,9 +3,9 @@
 `fit` keeps the epoch's loss sum and correct count as tensors on the training device and reads
 them back once per epoch, together with the test accuracy: nothing in the batch loop waits for
 the device, so a GPU stays busy. It can run under autocast (bf16 or fp16) and in channels-last
-memory format; `choose_speedups` says when those are on by default. `train` runs a registered
-`ModelSpec` with its book defaults (or overrides), and writes `metrics.json` and the curves when
-given an output folder.
+memory format; `choose_speedups` (from `d2lkit.speedups`, which holds those mechanisms) says
+when they are on by default. `train` runs a registered `ModelSpec` with its book defaults (or
+overrides), and writes `metrics.json` and the curves when given an output folder.
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from d2lkit import speedups
 from d2lkit.errors import D2lkitError
 from d2lkit.linear import sgd
+from d2lkit.speedups import Speedups, choose_speedups
 
 if TYPE_CHECKING:
     from d2lkit.models import ModelSpec
@@ -109,38 +111,6 @@ class History:
         return asdict(self)
 
 
-class _EpochClock:
-    """Times the training part of an epoch without waiting for the device.
-
-    On CUDA, events are recorded in the stream and read after the epoch's one sync; on the CPU,
-    kernels run synchronously, so the wall clock is exact.
-    """
-
-    def __init__(self, device: torch.device) -> None:
-        # the stream of the training device, which need not be the current device
-        self.stream = torch.cuda.current_stream(device) if device.type == "cuda" else None
-
-    def start(self) -> None:
-        if self.stream is not None:
-            self.begin = torch.cuda.Event(enable_timing=True)
-            self.begin.record(self.stream)
-        else:
-            self.begin_s = time.perf_counter()
-
-    def stop(self) -> None:
-        if self.stream is not None:
-            self.end = torch.cuda.Event(enable_timing=True)
-            self.end.record(self.stream)
-        else:
-            self.end_s = time.perf_counter()
-
-    def seconds(self) -> float:
-        """Length of the interval; call after the device has caught up."""
-        if self.stream is not None:
-            return self.begin.elapsed_time(self.end) / 1000
-        return self.end_s - self.begin_s
-
-
 def _num_batches(data_iter: Iterable[Batch], max_batches: int | None) -> int | None:
     """How many batches an epoch takes, or None when data_iter has no length."""
     try:
@@ -168,64 +138,12 @@ def evaluate_correct(
     net.eval()
     correct = torch.zeros((), dtype=torch.int64, device=device)
     n = 0
-    with torch.no_grad(), _autocast(device, amp):
+    with torch.no_grad(), speedups.autocast(device, amp):
         for X, y in islice(data_iter, max_batches):
-            X, y = _to(X, device, channels_last), y.to(device, non_blocking=True)
+            X, y = speedups.to_device(X, device, channels_last), y.to(device, non_blocking=True)
             correct += (net(X).argmax(dim=1) == y).sum()
             n += y.shape[0]
     return correct, n
-
-
-# ---------------------------------------------------------------- mixed precision, memory format
-
-AMP_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
-
-
-def _autocast(device: torch.device, amp: torch.dtype | None) -> contextlib.AbstractContextManager:
-    return torch.autocast(device.type, dtype=amp) if amp is not None else contextlib.nullcontext()
-
-
-def _to(X: Tensor, device: torch.device, channels_last: bool) -> Tensor:
-    # for one input channel NCHW and NHWC are the same bytes, so this copies nothing then
-    memory_format = torch.channels_last if channels_last else torch.preserve_format
-    return X.to(device, non_blocking=True, memory_format=memory_format)
-
-
-def _is_conv_net(net: nn.Module) -> bool:
-    return any(isinstance(m, nn.Conv2d) for m in net.modules())
-
-
-def choose_speedups(
-    net: nn.Module,
-    device: torch.device,
-    input_size: int,
-    *,
-    amp: bool | None = None,
-    amp_dtype: str | None = None,
-    channels_last: bool | None = None,
-) -> tuple[torch.dtype | None, bool]:
-    """The autocast dtype (None: float32 throughout) and whether to train in channels-last.
-
-    None means auto. Auto AMP is on only on CUDA, for conv nets fed at least 64x64 inputs (the
-    book's 96- and 224-pixel chapter 7 runs, GFLOPs per example), and only in bf16: tensor cores
-    run bf16 convolutions at about twice the TF32 rate and half the memory traffic, and bf16
-    keeps float32's range, so it needs no loss scaling (fp16's `GradScaler` reads an overflow
-    flag back to the host every step). LeNet-sized nets are bound by kernel launches, which
-    autocast's casts only add to; on the CPU the book's float32 stays. Auto channels-last goes
-    with auto AMP: cuDNN's tensor-core convolutions are NHWC kernels. amp_dtype ('bf16' or
-    'fp16') picks the autocast type and turns AMP on unless amp is False.
-    """
-    if amp is None:
-        amp = amp_dtype is not None or (
-            device.type == "cuda"
-            and input_size >= 64
-            and _is_conv_net(net)
-            and torch.cuda.is_bf16_supported()
-        )
-    dtype = AMP_DTYPES[amp_dtype or "bf16"] if amp else None
-    if channels_last is None:
-        channels_last = device.type == "cuda" and dtype is not None and _is_conv_net(net)
-    return dtype, channels_last
 
 
 def fit(
@@ -252,22 +170,27 @@ def fit(
 
     amp: run the forward passes and the loss under autocast to this dtype (bfloat16 or float16,
     which adds loss scaling); the parameters and the optimizer stay float32. channels_last: keep
-    the net's 4-D weights and every X, (batch_size, C, H, W), in NHWC memory order.
+    the net's 4-D weights and every X, (batch_size, C, H, W), in NHWC memory order, and the
+    gradients that its `nn.Flatten` layers send back too. On the CPU, `keep_freed_memory` tunes
+    the process's malloc for the per-batch allocations first.
     """
     from tqdm.auto import tqdm
 
     device = torch.device(device)
-    memory_format = torch.channels_last if channels_last else torch.preserve_format
-    net.to(device, memory_format=memory_format)
-    # fp16 gradients underflow without loss scaling; bf16 has float32's range and needs none
-    scaler = torch.amp.GradScaler(device.type) if amp == torch.float16 else None
+    if device.type == "cpu":
+        speedups.keep_freed_memory()
+    net.to(device, memory_format=speedups.memory_format(channels_last))
+    scaler = speedups.grad_scaler(device, amp)
     history = History(device=str(device))
-    clock = _EpochClock(device)
+    clock = speedups.EpochClock(device)
     num_batches = _num_batches(train_iter, max_batches)
     total = None if num_batches is None else num_batches * num_epochs
     train_seconds, train_examples = 0.0, 0
     run_start = time.perf_counter()
-    with tqdm(total=total, unit="batch", disable=not progress, dynamic_ncols=True) as bar:
+    with (
+        tqdm(total=total, unit="batch", disable=not progress, dynamic_ncols=True) as bar,
+        speedups.channels_last_grads(net) if channels_last else contextlib.nullcontext(),
+    ):
         for epoch in range(num_epochs):
             bar.set_description(f"epoch {epoch + 1}/{num_epochs}")
             net.train()
@@ -277,8 +200,8 @@ def fit(
             n = 0
             clock.start()
             for X, y in islice(train_iter, max_batches):
-                X, y = _to(X, device, channels_last), y.to(device, non_blocking=True)
-                with _autocast(device, amp):
+                X, y = speedups.to_device(X, device, channels_last), y.to(device, non_blocking=True)
+                with speedups.autocast(device, amp):
                     y_hat = net(X)
                     l = loss(y_hat, y)
                 optimizer.zero_grad()
@@ -342,7 +265,13 @@ class TrainConfig:
     amp: bool | None = None
     amp_dtype: str | None = None  # 'bf16' or 'fp16'; None: bf16
     channels_last: bool | None = None
-    compile: bool = False  # torch.compile the net (inductor): compiles for tens of seconds
+    # torch.compile the net (inductor); off, since on a 2-core CPU LeNet compiles for 75 s and
+    # then steps no faster: a 10-epoch run would only lose
+    compile: bool = False
+
+    def __post_init__(self) -> None:
+        # here rather than in a runner, so that a bad name fails before any data is loaded
+        speedups.check_amp_dtype(self.amp_dtype)
 
     @classmethod
     def for_spec(cls, spec: ModelSpec, **overrides: Any) -> TrainConfig:
@@ -396,8 +325,6 @@ def train_classifier(spec: ModelSpec, config: TrainConfig) -> Report:
 
     if spec.dataset != "fashion-mnist":
         raise D2lkitError(f"model {spec.name!r} trains on {spec.dataset!r}, which has no runner")
-    if config.amp_dtype is not None and config.amp_dtype not in AMP_DTYPES:
-        raise D2lkitError(f"unknown AMP dtype {config.amp_dtype!r}: expected 'bf16' or 'fp16'")
     seed_everything(config.seed)
     train_iter, test_iter = load_data_fashion_mnist(
         config.batch_size,

@@ -266,6 +266,21 @@ def test_summary_line():
     )
 
 
+def test_the_public_names_stay_importable_from_runner():
+    from d2lkit.runner import (  # noqa: F401
+        Report,
+        TrainConfig,
+        choose_speedups,
+        fit,
+        seed_everything,
+        train,
+        train_classifier,
+        write_outputs,
+    )
+
+    assert all(hasattr(runner, name) for name in runner.__all__)
+
+
 # ---------------------------------------------------------------- the registry
 
 
