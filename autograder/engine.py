@@ -7,7 +7,9 @@ student's outputs (in-process, or harvested from a kernel).
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 from typing import Any
 
 import torch
@@ -58,10 +60,14 @@ def cases(exercise: Exercise, include_hidden: bool = True) -> tuple[tuple[Case, 
 
 @functools.cache
 def expected(exercise: Exercise, include_hidden: bool = True) -> tuple[dict, ...]:
-    """The reference's outputs, computed once per process by the same harvest code as the student's."""
-    return tuple(
-        harvest.run_case(exercise.reference, p) for _, p in cases(exercise, include_hidden)
-    )
+    """The reference's outputs, computed once per process by the same harvest code as the student's.
+
+    The book's training routines print their epochs; the reference's would land on the grader's
+    terminal, so its stdout is dropped."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        return tuple(
+            harvest.run_case(exercise.reference, p) for _, p in cases(exercise, include_hidden)
+        )
 
 
 def judge(

@@ -98,3 +98,19 @@ def test_a_fixture_leaves_no_global_hooks_when_the_target_raises():
     assert not result["ok"] and "student bug" in result["error"]
     assert not torch_module._global_forward_hooks
     assert not torch_module._global_forward_pre_hooks
+
+
+def test_the_references_prints_stay_off_the_graders_stdout(capsys):
+    from autograder import engine
+    from autograder.spec import Case, Exercise
+
+    def chatty(X):
+        print("epoch 1, loss 0.5")
+        return X * 2
+
+    exercise = Exercise(
+        "ch99.chatty", "chatty", 1, chatty, lambda: [Case("one", (torch.ones(2),))], "99.1-chatty"
+    )
+    (result,) = engine.expected(exercise)
+    assert torch.equal(result["output"], torch.full((2,), 2.0))
+    assert capsys.readouterr().out == ""
