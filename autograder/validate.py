@@ -12,13 +12,16 @@ import contextlib
 import importlib.util
 import io
 import json
+import multiprocessing
 import sys
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from types import ModuleType
 
 import nbformat
+import torch
 
 from autograder import engine, notebooks, registry, release
 from autograder.grade import Graded, grade
@@ -55,23 +58,47 @@ def load_mutants(root: Path) -> dict[str, list[Mutant]]:
     return found
 
 
-def check_mutants(root: Path) -> list[str]:
+def _mutant_problems(root: str, exercise_ids: list[str], threads: int) -> list[tuple[str, str]]:
+    """(exercise id, problem) for the given exercises' mutants; runs in a worker process."""
+    torch.set_num_threads(threads)
+    mutants = load_mutants(Path(root))
     problems = []
-    mutants = load_mutants(root)
-    for exercise in registry.exercises().values():
-        if not mutants.get(exercise.id):
-            problems.append(f"{exercise.id}: no mutant in tests/mutants/{exercise.chapter}")
-        for name, implementation, phrase in mutants.get(exercise.id, ()):
+    for exercise_id in exercise_ids:
+        exercise = registry.get(exercise_id)
+        if not mutants.get(exercise_id):
+            problems.append((exercise_id, f"no mutant in tests/mutants/{exercise.chapter}"))
+        for name, implementation, phrase in mutants.get(exercise_id, ()):
             # training routines print their epochs, as the book's do; validate prints verdicts only
             with contextlib.redirect_stdout(io.StringIO()):
                 result = engine.check_in_process(exercise, implementation, include_hidden=True)
             if result.passed:
-                problems.append(f"{exercise.id}: mutant '{name}' passes its check")
+                problems.append((exercise_id, f"mutant '{name}' passes its check"))
             elif phrase not in result.message():
                 problems.append(
-                    f"{exercise.id}: mutant '{name}' fails without saying '{phrase}':\n{result.message()}"
+                    (
+                        exercise_id,
+                        f"mutant '{name}' fails without saying '{phrase}':\n{result.message()}",
+                    )
                 )
     return problems
+
+
+def check_mutants(root: Path, jobs: int = 1, exercise_ids: list[str] | None = None) -> list[str]:
+    """Every exercise (or those named) has a mutant and rejects each one; `jobs` worker processes
+    share the exercises (spawned, each with its share of the cores: torch's thread pool does not
+    survive a fork)."""
+    ids = list(registry.exercises()) if exercise_ids is None else exercise_ids
+    if jobs <= 1:
+        found = _mutant_problems(str(root), ids, torch.get_num_threads())
+    else:
+        shares = [ids[i::jobs] for i in range(jobs)]
+        threads = max(1, torch.get_num_threads() // jobs)
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            parts = pool.map(_mutant_problems, [str(root)] * jobs, shares, [threads] * jobs)
+            found = [problem for part in parts for problem in part]
+    order = {exercise_id: i for i, exercise_id in enumerate(ids)}
+    return [f"{i}: {problem}" for i, problem in sorted(found, key=lambda p: order[p[0]])]
 
 
 def _normalised(path: Path) -> str:
@@ -139,7 +166,10 @@ def validate(root: Path, jobs: int = 2) -> bool:
                 "stub",
             ),
         ),
-        ("every exercise has a mutant, and its check rejects it", lambda: check_mutants(root)),
+        (
+            "every exercise has a mutant, and its check rejects it",
+            lambda: check_mutants(root, jobs),
+        ),
     ]
     ok = True
     for title, step in steps:

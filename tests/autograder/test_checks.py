@@ -55,3 +55,22 @@ def test_exercise_ids_targets_and_notebooks_are_consistent():
         assert chapter.startswith("ch") and name
         assert exercise.notebook[0].isdigit() and exercise.points > 0
         assert list(exercise.cases()), exercise.id
+
+
+def test_validate_reports_mutant_problems_from_its_worker_processes(tmp_path):
+    from autograder.validate import check_mutants
+
+    mutants = tmp_path / "tests" / "mutants"
+    mutants.mkdir(parents=True)
+    (mutants / "ch03.py").write_text(
+        "import torch\n"
+        "def softmax(X):\n"
+        "    X_exp = torch.exp(X - X.max(dim=1, keepdim=True).values)\n"
+        "    return X_exp / X_exp.sum(dim=1, keepdim=True)\n"
+        "MUTANTS = {'ch03.softmax': [('correct after all', softmax, 'anything')]}\n"
+    )
+    problems = check_mutants(tmp_path, jobs=2, exercise_ids=["ch03.softmax", "ch03.linreg"])
+    assert problems == [
+        "ch03.softmax: mutant 'correct after all' passes its check",
+        "ch03.linreg: no mutant in tests/mutants/ch03",
+    ]
