@@ -81,6 +81,13 @@ def convert(source: Path) -> nbformat.NotebookNode:
         if grade_id in seen:
             raise ValueError(f"{source}: duplicate grade id {grade_id}")
         seen.add(grade_id)
+    missing = [e.id for e in registry.for_notebook(source.stem) if e.grade_id not in seen]
+    if missing:
+        # a check cell with anything else in it is no grade cell, and nbgrader would not grade it
+        raise ValueError(
+            f"{source}: no grade cell for {', '.join(missing)}; each needs a cell that is exactly "
+            '`check("<id>", <target>)`'
+        )
     nb.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
     return nb
 

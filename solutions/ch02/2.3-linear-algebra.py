@@ -34,6 +34,8 @@ def frobenius_norm(X: torch.Tensor) -> torch.Tensor:
 
 # %%
 check("ch02.frobenius_norm", frobenius_norm)
+
+# %%
 print(frobenius_norm(torch.ones((4, 9))))
 
 # %% [markdown]

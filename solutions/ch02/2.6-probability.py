@@ -34,6 +34,8 @@ def relative_frequencies(probs: torch.Tensor, num_samples: int) -> torch.Tensor:
 
 # %%
 check("ch02.relative_frequencies", relative_frequencies)
+
+# %%
 print(relative_frequencies(fair_probs, 1000))
 
 # %% [markdown]

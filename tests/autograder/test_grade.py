@@ -136,21 +136,29 @@ def test_sample_class_totals(tmp_path):
 
 
 def expected_partial(chapter: str) -> int:
-    """The points of exactly the exercises whose solution cell the partial student filled in: an
-    exercise's solution is the last solution cell before its grade cell (5.1's SequentialMLP is
-    checked after the MySequential it builds on)."""
+    """The points of exactly the exercises whose solution cell the partial student filled in. An
+    exercise's solution cell is the one named after its target, else the last solution cell
+    before its grade cell (5.1's SequentialMLP is checked after the MySequential it builds on)."""
     total = 0
     for path in sorted((ROOT / "assignments" / chapter).glob("*.ipynb")):
         released = nbformat.read(path, as_version=4)
-        points = {e.grade_id: e.points for e in registry.for_notebook(path.stem)}
-        solutions_seen, solution = 0, None
+        exercises = {e.grade_id: e for e in registry.for_notebook(path.stem)}
+        solution_ids = [
+            c.metadata["nbgrader"]["grade_id"]
+            for c in released.cells
+            if c.metadata.get("nbgrader", {}).get("solution")
+        ]
+        filled = set(solution_ids[: release.half(released)])
+        last_solution = None
         for cell in released.cells:
             meta = cell.metadata.get("nbgrader", {})
             if meta.get("solution"):
-                solutions_seen += 1
-                solution = solutions_seen
-            elif meta.get("grade") and solution is not None and solution <= release.half(released):
-                total += points.get(meta["grade_id"], 0)
+                last_solution = meta["grade_id"]
+            elif meta.get("grade") and meta["grade_id"] in exercises:
+                exercise = exercises[meta["grade_id"]]
+                named = f"{chapter}-{exercise.target}-solution"
+                if (named if named in solution_ids else last_solution) in filled:
+                    total += exercise.points
     return total
 
 
