@@ -45,8 +45,11 @@ def plot_curves(
     title: str | None = None,
     path: str | Path | None = None,
     ax: Axes | None = None,
+    yscale: str = "linear",
 ) -> Figure:
     """Draw every series of `history` (e.g. train_loss, train_acc, test_acc) against 1, 2, ...
+
+    yscale: 'linear', or 'log' for curves that fall by orders of magnitude (4.10's log RMSE).
 
     With `ax`, draws on it and leaves showing to the caller; otherwise makes a new figure and,
     in a notebook, shows it inline. With `path`, also saves the figure there as a PNG.
@@ -60,6 +63,7 @@ def plot_curves(
     for name, values in history.items():
         ax.plot(range(1, len(values) + 1), list(values), label=name)
     ax.set_xlabel(xlabel)
+    ax.set_yscale(yscale)
     if title is not None:
         ax.set_title(title)
     ax.grid(True)

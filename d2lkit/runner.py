@@ -301,16 +301,21 @@ def summary_line(history: History) -> str:
 
 
 def write_outputs(
-    metrics: dict[str, Any], curves: dict[str, list[float]], out_dir: Path, title: str
+    metrics: dict[str, Any],
+    curves: dict[str, list[float]],
+    out_dir: Path,
+    title: str,
+    yscale: str = "linear",
 ) -> list[Path]:
-    """Write `metrics.json` and `curves.png` into out_dir (created if needed); return both paths."""
+    """Write `metrics.json` and `curves.png` (on a `yscale` axis) into out_dir (created if
+    needed); return both paths."""
     from d2lkit.plotting import plot_curves
 
     metrics_path, curves_path = out_dir / "metrics.json", out_dir / "curves.png"
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         metrics_path.write_text(json.dumps(metrics, indent=2) + "\n")
-        plot_curves(curves, title=title, path=curves_path)
+        plot_curves(curves, title=title, path=curves_path, yscale=yscale)
     except OSError as e:
         raise D2lkitError(f"cannot write the results to {out_dir}: {e}") from e
     return [metrics_path, curves_path]

@@ -11,7 +11,6 @@ test houses, as `k_fold` and `train_and_pred` of `d2lkit.kaggle_house` do.
 
 from __future__ import annotations
 
-import json
 import time
 from functools import partial
 from pathlib import Path
@@ -24,7 +23,7 @@ from d2lkit.errors import D2lkitError
 from d2lkit.kaggle_house import get_net, k_fold, load_kaggle_house, preprocess, train_and_pred
 from d2lkit.mlp import DropoutMLPScratch, MLPScratch, dropout_mlp_concise, mlp_concise
 from d2lkit.models import ModelSpec, register
-from d2lkit.runner import Report, TrainConfig
+from d2lkit.runner import Report, TrainConfig, write_outputs
 
 
 def _book(train_loss: float, train_acc: float, test_acc: float) -> dict[str, float]:
@@ -96,30 +95,6 @@ def _make_out_dir(out_dir: Path) -> None:
         raise D2lkitError(f"cannot write the results to {out_dir}: {e}") from e
 
 
-def _write_results(
-    metrics: dict[str, Any], curves: dict[str, list[float]], out_dir: Path, title: str
-) -> list[Path]:
-    """Write `metrics.json` and `curves.png` (log y axis) into out_dir; return both paths.
-
-    `runner.write_outputs` plots on a linear axis, on which the log RMSE's fall from about 4 to
-    0.17 hides the last 90 epochs; the book plots these curves on a log scale.
-    """
-    from matplotlib.figure import Figure
-
-    from d2lkit.plotting import plot_curves
-
-    metrics_path, curves_path = out_dir / "metrics.json", out_dir / "curves.png"
-    ax = Figure(figsize=(3.5, 2.5)).subplots()
-    ax.set_yscale("log")
-    ax.set_ylabel("log rmse")
-    try:
-        metrics_path.write_text(json.dumps(metrics, indent=2) + "\n")
-        plot_curves(curves, title=title, path=curves_path, ax=ax)
-    except OSError as e:
-        raise D2lkitError(f"cannot write the results to {out_dir}: {e}") from e
-    return [metrics_path, curves_path]
-
-
 def run_kaggle_house(spec: ModelSpec, config: TrainConfig) -> Report:
     """The book's K-fold cross-validation (K = 5) of `get_net`, then a fit on all 1,460 houses.
 
@@ -188,7 +163,9 @@ def run_kaggle_house(spec: ModelSpec, config: TrainConfig) -> Report:
             f"valid (fold {K})": folds["valid_curve"],
             "train (all)": full["train_ls"],
         }
-        files = _write_results(metrics, curves, config.out_dir, spec.name)
+        # the book plots log RMSE on a log axis: on a linear one its fall from about 4 hides the
+        # last 90 epochs
+        files = write_outputs(metrics, curves, config.out_dir, spec.name, yscale="log")
         files.append(full["path"])
     return Report(metrics, summary, files)
 

@@ -126,3 +126,10 @@ d2lkit.plot_curves({{'loss': [1.0, 0.5]}}, path={str(tmp_path / "c.png")!r})
 assert 'matplotlib.pyplot' not in sys.modules  # so the user's backend is never switched
 """
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_plot_curves_on_a_log_axis(tmp_path):
+    from d2lkit.plotting import plot_curves
+
+    fig = plot_curves({"valid": [4.0, 0.5, 0.17]}, path=tmp_path / "c.png", yscale="log")
+    assert fig.axes[0].get_yscale() == "log" and (tmp_path / "c.png").stat().st_size > 0
