@@ -19,6 +19,7 @@ TOLERANCES: dict[torch.dtype, tuple[float, float]] = {
     torch.float64: (1e-7, 1e-9),
 }
 GRAD_LOOSENING = 10.0
+DEFAULT = Compare()
 PLAIN_TYPES = (torch.Tensor, bool, int, float, str, type(None), list, tuple, dict)
 
 
@@ -215,32 +216,74 @@ def judge_case(exercise: Exercise, case: Case, expected: dict, student: dict) ->
     problem = (
         spec.checker(case, expected, student)
         if spec.checker is not None
-        else _compare_outputs(expected, student, spec)
+        else compare_outputs(expected, student, spec)
     )
-    if problem and exercise.hint is not None:
-        hint = exercise.hint(case, expected, student)
+    if problem:
+        hint = run_hint(exercise, case, expected, student)
         if hint:
             problem += f"\nhint: {hint}"
     return problem
 
 
-def _compare_outputs(expected: dict, student: dict, spec: Compare) -> str | None:
+def run_hint(exercise: Exercise, case: Case, expected: dict, student: dict) -> str | None:
+    """The exercise's hint for a failed case, or None. A hint is a guess at the mistake, run on
+    whatever the student returned: one that raises gives no hint and never costs the student."""
+    if exercise.hint is None:
+        return None
+    try:
+        hint = exercise.hint(case, expected, student)
+    except Exception:  # noqa: BLE001 - an author's bug in a hint must not abort the grading
+        return None
+    return hint if isinstance(hint, str) and hint else None
+
+
+# what a call changed besides its output, compared in this order: (path in the outputs, label)
+CHANGES: tuple[tuple[str, str], ...] = (
+    ("args_after", "args_after"),
+    ("after", "after"),
+    ("state", "state"),
+)
+
+
+def compare_outputs(
+    expected: dict,
+    student: dict,
+    spec: Compare = DEFAULT,
+    changes: tuple[tuple[str, str], ...] = CHANGES,
+    input_grads: str = "gradient of argument",
+) -> str | None:
+    """The first difference, or None: the output, then each of `changes` the reference has
+    (a path `after.steps` reaches into a dict), then the gradients of the inputs (labelled
+    `input_grads`) and of the parameters, with tolerances loosened by GRAD_LOOSENING."""
     problem = compare_values(expected["output"], student.get("output"), spec)
     if problem:
         return problem
-    for key in ("args_after", "after", "state"):
-        if key in expected:
-            problem = compare_values(expected[key], student.get(key), spec, key)
+    for path, label in changes:
+        want, got = _at(expected, path), _at(student, path)
+        if want is not _MISSING:
+            problem = compare_values(want, None if got is _MISSING else got, spec, label)
             if problem:
                 return problem
     if spec.grads:
-        for key, label in (("grads", "gradient of argument"), ("param_grads", "gradient of")):
+        for key, label in (("grads", input_grads), ("param_grads", "gradient of")):
             for name, grad in _items(expected.get(key)).items():
                 got = _items(student.get(key)).get(name)
                 problem = compare_values(grad, got, spec, f"{label} {name}", GRAD_LOOSENING)
                 if problem:
                     return problem
     return None
+
+
+_MISSING = object()
+
+
+def _at(outputs: dict, path: str) -> Any:
+    value: Any = outputs
+    for key in path.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return _MISSING
+        value = value[key]
+    return value
 
 
 def _items(value: Any) -> dict:

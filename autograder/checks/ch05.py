@@ -14,7 +14,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from autograder.compare import compare_values
-from autograder.hints import close, guarded
+from autograder.hints import TIGHT, close
 from autograder.spec import Case, Compare, Exercise, Fixture, T
 from autograder.strategies import rand, randn
 from d2lkit import computation
@@ -23,13 +23,6 @@ NB_BLOCKS = "5.1-model-construction"
 NB_PARAMETERS = "5.2-parameters"
 NB_LAYERS = "5.4-custom-layer"
 NB_IO = "5.5-read-write"
-
-
-_safe = guarded
-
-
-def _close(got, want, rtol: float = 1e-5, atol: float = 1e-6) -> bool:
-    return close(got, want, rtol, atol)
 
 
 # 5.1 layers and blocks -------------------------------------------------------------------------
@@ -116,7 +109,7 @@ def _fixed_hidden_hint(case: Case, expected: dict, student: dict) -> str | None:
     late_weight = torch.rand(20, 20)
     with torch.no_grad():
         late = _fixed_hidden_forward(reference.linear, late_weight, case.args[0].value.clone())
-    if _close(student.get("output"), late):
+    if close(student.get("output"), late, TIGHT):
         return (
             "draw rand_weight with torch.rand(20, 20) BEFORE creating the Linear layer, as the book "
             "does: the check reproduces the reference's random draws in that order"
@@ -289,7 +282,7 @@ def _centered_cases() -> list[Case]:
 
 def _centered_hint(case: Case, expected: dict, student: dict) -> str | None:
     X = case.args[0].value
-    if X.dim() > 1 and _close(student.get("output"), X - X.mean(dim=0)):
+    if X.dim() > 1 and close(student.get("output"), X - X.mean(dim=0), TIGHT):
         return "subtract the mean of ALL elements, X.mean(), not the mean of each column"
     return None
 
@@ -408,7 +401,7 @@ EXERCISES = [
         _fixed_hidden_cases,
         NB_BLOCKS,
         kind="module",
-        hint=_safe(_fixed_hidden_hint),
+        hint=_fixed_hidden_hint,
     ),
     Exercise(
         "ch05.nest_mlp",
@@ -426,7 +419,7 @@ EXERCISES = [
         computation.named_parameter_shapes,
         _shapes_cases,
         NB_PARAMETERS,
-        hint=_safe(_shapes_hint),
+        hint=_shapes_hint,
     ),
     Exercise(
         "ch05.init_normal",
@@ -462,7 +455,7 @@ EXERCISES = [
         _tied_cases,
         NB_PARAMETERS,
         kind="module",
-        hint=_safe(_tied_hint),
+        hint=_tied_hint,
         description="tied parameters: the shared layer's gradient sums both uses",
     ),
     Exercise(
@@ -473,7 +466,7 @@ EXERCISES = [
         _centered_cases,
         NB_LAYERS,
         kind="module",
-        hint=_safe(_centered_hint),
+        hint=_centered_hint,
     ),
     Exercise(
         "ch05.my_linear",
@@ -484,7 +477,7 @@ EXERCISES = [
         NB_LAYERS,
         kind="module",
         forbidden=("linear",),
-        hint=_safe(_linear_hint),
+        hint=_linear_hint,
     ),
     Exercise(
         "ch05.save_load_roundtrip",

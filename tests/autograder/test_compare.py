@@ -66,3 +66,46 @@ def test_plain_data_only():
     check_plain([torch.ones(1), {"x": 1.5, "y": None}])
     with pytest.raises(TypeError):
         check_plain([torch.ones(1).as_subclass(Sneaky)])
+
+
+def test_an_exercise_whose_hint_raises_is_judged_without_the_hint():
+    from autograder import engine
+    from autograder.spec import Case, Exercise
+
+    def broken_hint(case, expected, student):
+        return 1 / 0
+
+    exercise = Exercise(
+        id="ch99.double",
+        target="double",
+        points=1,
+        reference=lambda X: X * 2,
+        cases=lambda: [Case("ones", (torch.ones(3),))],
+        notebook="99.1-double",
+        hint=broken_hint,
+    )
+    wrong = engine.check_in_process(exercise, lambda X: X * 3, include_hidden=True)
+    assert not wrong.passed and "output[0]: expected 2, got 3" in wrong.message()
+    assert "hint" not in wrong.message()
+    assert engine.check_in_process(exercise, lambda X: X + X, include_hidden=True).passed
+
+
+def test_compare_outputs_reaches_into_what_the_call_changed_then_gradients():
+    from autograder.compare import compare_outputs
+
+    expected = {
+        "output": torch.ones(2),
+        "after": {"steps": [torch.zeros(2)]},
+        "grads": [torch.ones(2)],
+    }
+    student = {
+        "output": torch.ones(2),
+        "after": {"steps": [torch.ones(2)]},
+        "grads": [torch.ones(2)],
+    }
+    changes = (("after.steps", "output of a further step"),)
+    assert "output of a further step[0]" in compare_outputs(expected, student, SPEC, changes)
+    student["after"]["steps"] = [torch.zeros(2)]
+    assert compare_outputs(expected, student, SPEC, changes) is None
+    student["grads"] = [torch.zeros(2)]
+    assert "gradient of argument 0" in compare_outputs(expected, student, SPEC, changes)

@@ -93,7 +93,7 @@ def test_a_fixture_leaves_no_global_hooks_when_the_target_raises():
         net(X)
         raise RuntimeError("student bug after the forward")
 
-    fixture = {"name": "ch06.traced", "params": {"X": torch.ones(2, 3)}}
+    fixture = {"name": "layers.traced", "params": {"X": torch.ones(2, 3)}}
     result = harvest.run_case(broken_forward, payload(fixture=fixture))
     assert not result["ok"] and "student bug" in result["error"]
     assert not torch_module._global_forward_hooks

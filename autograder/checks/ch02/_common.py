@@ -26,11 +26,3 @@ def _value(arg: Any) -> Any:
 
 def _tensor(value: Any) -> bool:
     return isinstance(value, torch.Tensor)
-
-
-def _close(got: Any, want: torch.Tensor) -> bool:
-    return (
-        _tensor(got)
-        and got.shape == want.shape
-        and bool(torch.allclose(got.double(), want.double(), rtol=1e-4, atol=1e-6))
-    )

@@ -6,7 +6,8 @@ from typing import Any
 
 import torch
 
-from autograder.checks.ch02._common import NORMS, _close, _tensor, _value
+from autograder.checks.ch02._common import NORMS, _tensor, _value
+from autograder.hints import close
 from autograder.spec import Case, Exercise, Fixture, T
 from autograder.strategies import randn
 from d2lkit import preliminaries
@@ -127,9 +128,9 @@ def _l2_cases() -> list[Case]:
 def _l2_hint(case: Case, expected: dict, student: dict) -> str | None:
     got = student.get("output")
     x = _value(case.args[0])
-    if _close(got, 2 * x):
+    if close(got, 2 * x):
         return "2x is the gradient of the squared norm |x|^2; the norm's gradient is x / |x|"
-    if _close(got, x):
+    if close(got, x):
         return "divide x by its norm"
     return _analytic_hint(case, expected, student)
 

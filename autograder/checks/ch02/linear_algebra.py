@@ -6,7 +6,8 @@ from typing import Any
 
 import torch
 
-from autograder.checks.ch02._common import NORMS, _close, _tensor, _value
+from autograder.checks.ch02._common import NORMS, _tensor, _value
+from autograder.hints import close
 from autograder.spec import Case, Exercise, T
 from autograder.strategies import rand, randn
 from d2lkit import preliminaries
@@ -62,7 +63,7 @@ def _frobenius_hint(case: Case, expected: dict, student: dict) -> str | None:
     if _tensor(got) and got.dim() > 0:
         return "reduce over every axis: the norm is one number (a 0-d tensor)"
     X = _value(case.args[0])
-    if _close(got, want * want) and not _close(got, X.abs().sum()):
+    if close(got, want * want) and not close(got, X.abs().sum()):
         return "that is the sum of squares: take its square root"
     return None
 
@@ -90,12 +91,12 @@ def _row_normalize_cases() -> list[Case]:
 def _row_normalize_hint(case: Case, expected: dict, student: dict) -> str | None:
     got = student.get("output")
     A = _value(case.args[0])
-    if A.shape[0] == A.shape[1] and _close(got, A / A.sum(dim=1)):
+    if A.shape[0] == A.shape[1] and close(got, A / A.sum(dim=1)):
         return (
             "A.sum(dim=1) has shape (m,) and broadcasts along the rows, dividing column j by row "
             "j's sum: keep the summed axis with keepdim=True"
         )
-    if _tensor(got) and got.shape == A.shape and not _close(got.sum(dim=1), torch.ones(len(A))):
+    if _tensor(got) and got.shape == A.shape and not close(got.sum(dim=1), torch.ones(len(A))):
         return "each row should sum to 1: divide every row by its own sum"
     return None
 
@@ -141,7 +142,7 @@ def _matmul_cases() -> list[Case]:
 def _matmul_hint(case: Case, expected: dict, student: dict) -> str | None:
     got = student.get("output")
     A, B = (_value(a) for a in case.args)
-    if A.shape == B.shape and _close(got, A * B):
+    if A.shape == B.shape and close(got, A * B):
         return (
             "A * B multiplies entry by entry (the Hadamard product); entry (i, j) of AB is "
             "the sum over k of A[i, k] * B[k, j]"

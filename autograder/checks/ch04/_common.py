@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import torch
 
-from autograder.hints import close, guarded
-
 AUTOGRAD = ("backward", "grad")
 """Recorded names of `loss.backward()`, `torch.autograd.grad` and `torch.func.grad`/`vjp`."""
 
@@ -16,10 +14,3 @@ def _nonfinite(value) -> bool:
         and value.is_floating_point()
         and not bool(value.isfinite().all())
     )
-
-
-def _close(got, want, rtol: float = 1e-4, atol: float = 1e-6) -> bool:
-    return close(got, want, rtol, atol)
-
-
-_safe = guarded

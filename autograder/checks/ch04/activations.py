@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from autograder.checks.ch04._common import AUTOGRAD, _nonfinite, _safe
+from autograder.checks.ch04._common import AUTOGRAD, _nonfinite
 from autograder.spec import Case, Compare, Exercise, T
 from autograder.strategies import randn
 from d2lkit import mlp
@@ -156,7 +156,7 @@ EXERCISES = [
             "softplus",
             "hardsigmoid",
         ),
-        hint=_safe(_activation_hint),
+        hint=_activation_hint,
     ),  # fmt: skip
     Exercise(
         "ch04.tanh",
@@ -176,7 +176,7 @@ EXERCISES = [
             "softsign",
             "softmax",
         ),
-        hint=_safe(_activation_hint),
+        hint=_activation_hint,
     ),  # fmt: skip
     Exercise(
         "ch04.relu_grad",
@@ -186,7 +186,7 @@ EXERCISES = [
         _relu_grad_cases,
         NB_MLP,
         forbidden=(*AUTOGRAD, "threshold_backward"),
-        hint=_safe(_relu_grad_hint),
+        hint=_relu_grad_hint,
         description="the derivative by formula, not by autograd",
     ),
     Exercise(
@@ -198,7 +198,7 @@ EXERCISES = [
         NB_MLP,
         compare=Compare(grads=False),
         forbidden=(*AUTOGRAD, "sigmoid_backward"),
-        hint=_safe(_derivative_hint),
+        hint=_derivative_hint,
     ),
     Exercise(
         "ch04.tanh_grad",
@@ -209,6 +209,6 @@ EXERCISES = [
         NB_MLP,
         compare=Compare(grads=False),
         forbidden=(*AUTOGRAD, "tanh_backward"),
-        hint=_safe(_derivative_hint),
+        hint=_derivative_hint,
     ),
 ]

@@ -6,32 +6,14 @@ import math
 
 import torch
 
-from autograder.checks.ch04._common import _close, _safe
-from autograder.compare import GRAD_LOOSENING, compare_values
+from autograder.compare import compare_outputs
 from autograder.harvest import upstream_like
+from autograder.hints import TIGHT, close
 from autograder.spec import Case, Compare, Exercise, T
 from autograder.strategies import rand, randn
 from d2lkit import mlp
 
 NB_DROPOUT = "4.6-dropout"
-
-
-def _values_and_grads(expected: dict, student: dict, spec: Compare | None = None) -> str | None:
-    """The default comparison (outputs, state, input and parameter gradients), for checkers that
-    judge some cases by value and others by statistics."""
-    spec = spec or Compare()
-    problem = compare_values(expected["output"], student.get("output"), spec)
-    if problem:
-        return problem
-    for key, label in (("grads", "gradient of argument"), ("param_grads", "gradient of")):
-        want, got = expected.get(key) or {}, student.get(key) or {}
-        want = want if isinstance(want, dict) else dict(enumerate(want))
-        got = got if isinstance(got, dict) else dict(enumerate(got))
-        for name, grad in want.items():
-            problem = compare_values(grad, got.get(name), spec, f"{label} {name}", GRAD_LOOSENING)
-            if problem:
-                return problem
-    return None
 
 
 def _dropout_cases() -> list[Case]:
@@ -203,7 +185,7 @@ def _dropout_mlp_cases() -> list[Case]:
 def _check_dropout_mlp(case: Case, expected: dict, student: dict) -> str | None:
     dropout1, dropout2, is_training = case.init[4:]
     if not is_training or {dropout1, dropout2} <= {0.0, 1.0}:
-        return _values_and_grads(expected, student)
+        return compare_outputs(expected, student)
     out, want = student["output"], expected["output"]
     if not isinstance(out, torch.Tensor) or out.shape != want.shape:
         return f"output: expected shape {tuple(want.shape)}"
@@ -241,7 +223,7 @@ def _dropout_mlp_hint(case: Case, expected: dict, student: dict) -> str | None:
         X = case.args[0].value if isinstance(case.args[0], T) else case.args[0]
         with torch.no_grad():
             undropped = net(X)
-        if _close(student.get("output"), undropped, 1e-5, 1e-6):
+        if close(student.get("output"), undropped, TIGHT):
             return (
                 "your output is the net without dropout: while training (self.training is True) "
                 "apply dropout_layer(H1, self.dropout1) and dropout_layer(H2, self.dropout2)"
@@ -293,6 +275,6 @@ EXERCISES = [
             "d2lkit.mlp.DropoutMLPScratch",
             "d2lkit.mlp.dropout_layer",
         ),
-        hint=_safe(_dropout_mlp_hint),
+        hint=_dropout_mlp_hint,
     ),  # fmt: skip
 ]

@@ -6,7 +6,6 @@ import math
 
 import torch
 
-from autograder.checks.ch04._common import _safe
 from autograder.compare import compare_values
 from autograder.spec import Case, Compare, Exercise, Fixture
 from autograder.strategies import randn
@@ -228,7 +227,7 @@ EXERCISES = [
         kaggle_house.preprocess,
         _preprocess_cases,
         NB_KAGGLE,
-        hint=_safe(_preprocess_hint),
+        hint=_preprocess_hint,
     ),
     Exercise(
         "ch04.log_rmse",
@@ -238,7 +237,7 @@ EXERCISES = [
         _log_rmse_cases,
         NB_KAGGLE,
         compare=Compare(rtol=1e-5, atol=1e-7),
-        hint=_safe(_log_rmse_hint),
+        hint=_log_rmse_hint,
     ),
     Exercise(
         "ch04.get_k_fold_data",
@@ -247,7 +246,7 @@ EXERCISES = [
         kaggle_house.get_k_fold_data,
         _k_fold_data_cases,
         NB_KAGGLE,
-        hint=_safe(_k_fold_data_hint),
+        hint=_k_fold_data_hint,
     ),
     Exercise(
         "ch04.k_fold",

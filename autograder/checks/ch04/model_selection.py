@@ -6,7 +6,7 @@ import math
 
 import torch
 
-from autograder.checks.ch04._common import _close, _safe
+from autograder.hints import close
 from autograder.spec import Case, Compare, Exercise, Fixture, T
 from autograder.strategies import randn
 from d2lkit import mlp
@@ -34,10 +34,10 @@ def _polynomial_hint(case: Case, expected: dict, student: dict) -> str | None:
     d = case.args[1]
     powers = torch.arange(d, dtype=torch.float64)
     column = x.reshape(-1, 1).double()
-    if _close(out, column**powers):
+    if close(out, column**powers):
         return "divide the i-th power by i! (math.gamma(i + 1)) so that high powers stay small"
     shifted = column ** (powers + 1) / torch.tensor([math.gamma(i + 2) for i in range(d)])
-    if _close(out, shifted.double()):
+    if close(out, shifted.double()):
         return "the features start at x^0 / 0! = 1 (the constant term): i runs from 0 to max_degree - 1"
     return None
 
@@ -110,7 +110,7 @@ EXERCISES = [
         mlp.polynomial_features,
         _polynomial_cases,
         NB_SELECTION,
-        hint=_safe(_polynomial_hint),
+        hint=_polynomial_hint,
     ),
     Exercise(
         "ch04.evaluate_loss",
@@ -120,6 +120,6 @@ EXERCISES = [
         _evaluate_loss_cases,
         NB_SELECTION,
         compare=Compare(rtol=1e-5, atol=1e-7),
-        hint=_safe(_evaluate_loss_hint),
+        hint=_evaluate_loss_hint,
     ),
 ]

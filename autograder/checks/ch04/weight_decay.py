@@ -6,7 +6,7 @@ import math
 
 import torch
 
-from autograder.checks.ch04._common import _close, _safe
+from autograder.hints import close
 from autograder.spec import Case, Compare, Exercise, T
 from autograder.strategies import randn
 from d2lkit import linear, mlp
@@ -92,14 +92,14 @@ def _train_epoch_wd_hint(case: Case, expected: dict, student: dict) -> str | Non
         return None
     got = after[0].get("value")
     lambd, batch_size = case.args[3], len(case.args[2][0][0])
-    if lambd and _close(got, _simulate_wd(case, 1 / batch_size, False), 1e-4, 1e-7):
+    if lambd and close(got, _simulate_wd(case, 1 / batch_size, False)):
         return (
             "the penalty counts once per example: add lambd * l2_penalty(w) to the (n, 1) vector "
             "of losses before summing (sgd then divides the sum by the batch size)"
         )
-    if lambd and _close(got, _simulate_wd(case, 0.0, False), 1e-4, 1e-7):
+    if lambd and close(got, _simulate_wd(case, 0.0, False)):
         return "w moved as without the penalty: add lambd * l2_penalty(w) to the loss"
-    if lambd and _close(got, _simulate_wd(case, 1.0, True), 1e-4, 1e-7):
+    if lambd and close(got, _simulate_wd(case, 1.0, True)):
         return "only the weights are penalised, not the bias b"
     if torch.equal(got, case.args[0].value):
         return (
@@ -117,7 +117,7 @@ EXERCISES = [
         _penalty_cases,
         NB_WEIGHT_DECAY,
         forbidden=("mse_loss",),
-        hint=_safe(_l2_hint),
+        hint=_l2_hint,
     ),
     Exercise(
         "ch04.l1_penalty",
@@ -137,7 +137,7 @@ EXERCISES = [
         NB_WEIGHT_DECAY,
         compare=Compare(rtol=1e-4, atol=1e-6),
         forbidden=("d2lkit.mlp.train_weight_decay",),
-        hint=_safe(_train_epoch_wd_hint),
+        hint=_train_epoch_wd_hint,
         description="one epoch of scratch training with the L2 penalty, vs the reference's",
     ),
 ]

@@ -2,13 +2,10 @@
 
 The from-scratch operators are compared with `d2lkit.cnn` (itself tested against `F.conv2d`,
 `F.max_pool2d` and `F.avg_pool2d`), values and gradients, on random shapes, channels, paddings and
-strides; they may not call the built-ins. Networks are compared layer by layer: the `traced`
-fixture records every layer's output shape and a fingerprint of its values (mean, rms), and
-`network_checker` reports the first layer that differs from the reference's, then compares
-outputs, state and gradients (also used by chapter 7).
+strides; they may not call the built-ins. LeNet is compared layer by layer
+(`autograder.networks`).
 
-One module per section, and `networks` for the layer-by-layer comparison; `EXERCISES` lists them
-in the book's order.
+One module per section; `EXERCISES` lists them in the book's order.
 """
 
 from __future__ import annotations
@@ -17,9 +14,9 @@ from autograder.checks.ch06 import channels, conv_layer, lenet, padding, pooling
 from autograder.checks.ch06.channels import NB_CHANNELS
 from autograder.checks.ch06.conv_layer import NB_CONV
 from autograder.checks.ch06.lenet import NB_LENET
-from autograder.checks.ch06.networks import network_checker, network_hint, traced
 from autograder.checks.ch06.padding import NB_PADDING
 from autograder.checks.ch06.pooling import NB_POOLING
+from autograder.networks import network_checker, network_hint, traced
 
 __all__ = [
     "EXERCISES",
@@ -28,9 +25,6 @@ __all__ = [
     "NB_LENET",
     "NB_PADDING",
     "NB_POOLING",
-    "network_checker",
-    "network_hint",
-    "traced",
 ]
 
 EXERCISES = [

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from autograder.checks.ch06._common import CONV_BUILTINS, _close, _out, _shape, _value
+from autograder.checks.ch06._common import CONV_BUILTINS, _out, _shape, _value
+from autograder.hints import LAYERS, close
 from autograder.spec import Case, Exercise, T
 from autograder.strategies import randn
 from d2lkit import cnn
@@ -57,7 +58,7 @@ def _multi_in_cases() -> list[Case]:
 def _multi_in_hint(case: Case, expected: dict, student: dict) -> str | None:
     X = _value(case.args[0])
     out = _out(student)
-    if _close(out, expected["output"] / len(X)):
+    if close(out, expected["output"] / len(X), LAYERS):
         return "sum the per-channel cross-correlations; do not average them"
     if _shape(out) == (len(X),) + tuple(expected["output"].shape):
         return "sum over the input channels: the result has a single channel"

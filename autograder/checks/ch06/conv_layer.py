@@ -6,7 +6,8 @@ from typing import Any
 
 import torch
 
-from autograder.checks.ch06._common import CONV_BUILTINS, _book_X, _close, _out, _shape, _value
+from autograder.checks.ch06._common import CONV_BUILTINS, _book_X, _out, _shape, _value
+from autograder.hints import LAYERS, close
 from autograder.spec import Case, Compare, Exercise, T
 from autograder.strategies import randn
 from d2lkit import cnn
@@ -50,7 +51,9 @@ def _corr2d_hint(case: Case, expected: dict, student: dict) -> str | None:
             f"the output is (height - kh + 1, width - kw + 1) = {want}: "
             "slide the window over every valid position"
         )
-    if _close(out, cnn.corr2d(X, K.flip(0, 1))) and not _close(out, expected["output"]):
+    if close(out, cnn.corr2d(X, K.flip(0, 1)), LAYERS) and not close(
+        out, expected["output"], LAYERS
+    ):
         return (
             "you flipped the kernel (a true convolution); deep learning's 'convolution' is "
             "cross-correlation: use K as is"
@@ -89,7 +92,7 @@ def _conv2d_module_cases() -> list[Case]:
 def _conv2d_module_hint(case: Case, expected: dict, student: dict) -> str | None:
     out = _out(student)
     bias = (student.get("state") or {}).get("bias")
-    if isinstance(bias, torch.Tensor) and _close(out, expected["output"] - bias):
+    if isinstance(bias, torch.Tensor) and close(out, expected["output"] - bias, LAYERS):
         return "add the bias: forward returns corr2d(X, self.weight) + self.bias"
     return None
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 
 from autograder.checks.ch06._common import _out
-from autograder.checks.ch06.networks import network_checker, network_hint, traced
 from autograder.compare import compare_values
+from autograder.networks import network_checker, network_hint, traced
 from autograder.spec import Case, Compare, Exercise, Fixture
 from autograder.strategies import rand, randint, randn
 from d2lkit import cnn

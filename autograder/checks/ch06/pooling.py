@@ -7,7 +7,8 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from autograder.checks.ch06._common import _book_X, _close, _out, _pair, _shape, _value
+from autograder.checks.ch06._common import _book_X, _out, _pair, _shape, _value
+from autograder.hints import LAYERS, close
 from autograder.spec import Case, Exercise, T
 from autograder.strategies import rand, randn
 from d2lkit import cnn
@@ -119,16 +120,16 @@ def _pool_hint(case: Case, expected: dict, student: dict) -> str | None:
     p_h, p_w = _pair(padding)
     if mode == "max" and (p_h or p_w):
         zero_padded = cnn.pool2d(F.pad(X, (p_w, p_w, p_h, p_h)), size, "max", 0, stride)
-        if _close(out, zero_padded):
+        if close(out, zero_padded, LAYERS):
             return "padding must never win a max: pad with -inf (zeros beat negative inputs)"
     if mode == "avg" and (p_h or p_w):
         X4 = X.reshape((-1, 1) + tuple(X.shape[-2:]))
         excluded = F.avg_pool2d(X4, size, stride, padding, count_include_pad=False).reshape(
             want.shape
         )
-        if _close(out, excluded):
+        if close(out, excluded, LAYERS):
             return "divide every window by its full size, padding included (count_include_pad=True)"
-    if _close(out, cnn.pool2d(X, size, "avg" if mode == "max" else "max", padding, stride)):
+    if close(out, cnn.pool2d(X, size, "avg" if mode == "max" else "max", padding, stride), LAYERS):
         return f"mode={mode!r} asks for {'the maximum' if mode == 'max' else 'the mean'} of each window"
     return None
 

@@ -1,6 +1,6 @@
 """Chapter 7 — modern convolutional networks: the exercises of 7.1 to 7.7.
 
-Architectures are checked as in 6.6 (`autograder.checks.ch06.network_checker`): the reference's
+Architectures are checked as in 6.6 (`autograder.networks.network_checker`): the reference's
 state is copied into the student's network, then the shape after every layer, the parameter count,
 the output, the state after the call (batch-norm running statistics) and the gradients are compared.
 Whole networks run one small batch (AlexNet and VGG a single 224x224 image, in evaluation mode so

@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-from autograder.checks.ch06 import network_checker, network_hint, traced
+from autograder.networks import network_checker, network_hint, traced
 from autograder.spec import Case, Compare, Exercise
 from autograder.strategies import rand
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import torch
 
-from autograder.checks.ch06 import network_checker, network_hint, traced
 from autograder.checks.ch07._common import REFERENCES, _image, _net
-from autograder.hints import close
+from autograder.hints import LAYERS, close
+from autograder.networks import network_checker, network_hint, traced
 from autograder.spec import Case, Compare, Exercise, T
 from autograder.strategies import rand, randn
 from d2lkit import batch_norm as bn
@@ -76,10 +76,6 @@ def _batch_norm_cases() -> list[Case]:
     ]
 
 
-def _close(a: Any, b: torch.Tensor, rtol: float = 1e-4, atol: float = 1e-5) -> bool:
-    return close(a, b, rtol, atol)
-
-
 def _statistics(X: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     dims = (0,) if X.dim() == 2 else (0, 2, 3)
     mean = X.mean(dim=dims, keepdim=True)
@@ -106,27 +102,27 @@ def _batch_norm_hint(case: Case, expected: dict, student: dict) -> str | None:
     with_batch = gamma * (X - mean) / torch.sqrt(var + eps) + beta
     with_moving = gamma * (X - moving_mean) / torch.sqrt(moving_var + eps) + beta
     if not training:
-        if _close(Y, with_batch):
+        if close(Y, with_batch, LAYERS):
             return (
                 "in evaluation (training=False) normalise with moving_mean and moving_var, "
                 "not the batch's statistics"
             )
         return None
-    if _close(Y, with_moving):
+    if close(Y, with_moving, LAYERS):
         return "in training normalise with the batch's own mean and variance"
-    if _close(Y, gamma * (X - mean) / torch.sqrt(unbiased + eps) + beta):
+    if close(Y, gamma * (X - mean) / torch.sqrt(unbiased + eps) + beta, LAYERS):
         return (
             "normalise with the biased variance: the mean of (X - mean)**2, divided by m, not m - 1"
         )
     swapped = (1 - momentum) * moving_mean + momentum * mean
-    if _close(new_mean, swapped) and not _close(new_mean, expected["output"][1]):
+    if close(new_mean, swapped, LAYERS) and not close(new_mean, expected["output"][1], LAYERS):
         return (
             "the book's momentum weighs the old value: moving_mean = momentum * moving_mean + "
             "(1 - momentum) * mean (torch's nn.BatchNorm momentum is the other way round)"
         )
-    if _close(new_var, momentum * moving_var + (1 - momentum) * unbiased):
+    if close(new_var, momentum * moving_var + (1 - momentum) * unbiased, LAYERS):
         return "update moving_var with the same biased variance that normalised X (divide by m)"
-    outputs_match = all(_close(g, e) for g, e in zip(out, expected["output"]))
+    outputs_match = all(close(g, e, LAYERS) for g, e in zip(out, expected["output"]))
     if outputs_match:
         return (
             "Y and the statistics are right but the gradients are not: update the moving statistics "
@@ -169,7 +165,7 @@ def _bn_module_hint(case: Case, expected: dict, student: dict) -> str | None:
         batch_mean, batch_var, _ = _statistics(eval_X)
         gamma, beta = after_steps["gamma"], after_steps["beta"]
         with_batch = gamma * (eval_X - batch_mean) / torch.sqrt(batch_var + 1e-5) + beta
-        if _close(got.get("eval_output"), with_batch):
+        if close(got.get("eval_output"), with_batch, LAYERS):
             return (
                 "in evaluation mode use the moving statistics: pass training=self.training "
                 "(net.eval() sets it to False; torch.is_grad_enabled() stays True)"
