@@ -4,7 +4,7 @@ Each epoch trains on the 60,000 Fashion-MNIST training images (batch 256, lr 0.9
 and then evaluates on the 10,000 test images, all three on in-memory ``TensorBatches`` of the
 same data kept on ``--device`` (``load_data_fashion_mnist``), so only the loops differ:
 
-- d2lkit: ``runner.train_classifier`` on the ``lenet`` spec, as ``d2lkit train lenet --epochs 1``
+- d2lkit: ``runs.train`` on the ``lenet`` spec, as ``d2lkit train lenet --epochs 1``
   runs it, with the speedups ``choose_speedups`` picks for the device;
 - bare loop: the plainest PyTorch loop, NCHW float32, no metrics but the test accuracy: the
   floor that a training harness adds its bookkeeping to;
@@ -41,9 +41,10 @@ from multiprocessing.connection import Connection
 import torch
 from torch import nn
 
-from d2lkit import models, runner
+from d2lkit import models, runs
 from d2lkit.cnn import _xavier_init, lenet
 from d2lkit.data import TensorBatches, load_data_fashion_mnist
+from d2lkit.speedups import choose_speedups
 from d2lkit.utils import resolve_device
 
 LR, BATCH_SIZE = 0.9, 256
@@ -63,10 +64,10 @@ def d2lkit_epoch(device: torch.device) -> Epoch:
     spec = models.get("lenet")
 
     def epoch(limit: int | None) -> None:
-        config = runner.TrainConfig.for_spec(
+        config = runs.TrainConfig.for_spec(
             spec, epochs=1, device=device, limit=limit, progress=False
         )
-        runner.train_classifier(spec, config)
+        runs.train(spec, config)
 
     return epoch
 
@@ -167,7 +168,7 @@ def main() -> None:
     for process, _ in workers.values():
         process.join()
 
-    amp, channels_last = runner.choose_speedups(lenet(), device, 28)
+    amp, channels_last = choose_speedups(lenet(), device, 28)
     layout = "channels-last" if channels_last else "NCHW"
     precision = "float32" if amp is None else str(amp).removeprefix("torch.")
     threads = args.threads or torch.get_num_threads()

@@ -1,9 +1,9 @@
-"""Time softmax regression (3.7) on Fashion-MNIST: the book's loop against ``runner.fit``.
+"""Time softmax regression (3.7) on Fashion-MNIST: the book's loop against ``classifier.fit``.
 
 Both sides train the concise model with the book's settings on the same ``TensorBatches`` (kept on
 ``--device``), from the same initial weights. The book's loop, ``train_epoch_ch3`` plus
 ``evaluate_accuracy``, reads the loss and the correct count back to the host after every batch;
-``runner.fit`` reads them once per epoch. On a CPU the two are close; on a GPU each read-back
+``classifier.fit`` reads them once per epoch. On a CPU the two are close; on a GPU each read-back
 stalls the device.
 
     python benchmarks/bench_softmax_regression.py [--epochs 3] [--device cuda]
@@ -20,7 +20,8 @@ from torch import nn
 
 from d2lkit.data import load_data_fashion_mnist
 from d2lkit.linear import evaluate_accuracy, softmax_regression_concise, train_epoch_ch3
-from d2lkit.runner import fit, seed_everything
+from d2lkit.runs.classifier import fit
+from d2lkit.runs.spec import seed_everything
 from d2lkit.utils import resolve_device
 
 
@@ -64,7 +65,7 @@ def main() -> None:
     print(f"softmax regression, {args.epochs} epochs of {train_iter.num_examples} on {device}")
     print(f"book loop (train_epoch_ch3):  {book_s:6.2f} s, {n / book_s:>10,.0f} examples/s")
     print(
-        f"runner.fit:                   {history.seconds:6.2f} s, {n / history.seconds:>10,.0f} "
+        f"classifier.fit:                   {history.seconds:6.2f} s, {n / history.seconds:>10,.0f} "
         f"examples/s (training only: {history.examples_per_sec:,.0f})"
     )
     print(f"speed-up: {book_s / history.seconds:.2f}x; final test acc {history.test_acc[-1]:.3f}")

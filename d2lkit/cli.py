@@ -71,11 +71,11 @@ def _book_results(book: dict[str, float]) -> str:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    from d2lkit import models, runner
+    from d2lkit import models, runs
     from d2lkit.utils import resolve_device
 
     spec = models.get(args.model)
-    config = runner.TrainConfig.for_spec(
+    config = runs.TrainConfig.for_spec(
         spec,
         epochs=args.epochs,
         lr=args.lr,
@@ -91,7 +91,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         channels_last=args.channels_last,
         compile=args.compile,
     )
-    report = runner.train(spec, config)
+    report = runs.train(spec, config)
     print(report.summary)
     if report.files:
         print("wrote " + ", ".join(str(path) for path in report.files))

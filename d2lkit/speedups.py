@@ -1,4 +1,4 @@
-"""How `runner.fit` runs fast: mixed precision, memory format, the CPU allocator, no syncs.
+"""How `runs.classifier.fit` runs fast: mixed precision, memory format, the CPU allocator, no syncs.
 
 `choose_speedups` turns a run's settings (None: auto) into the autocast dtype and the memory
 format; `autocast`, `to_device`, `grad_scaler` and `channels_last_grads` are what the training

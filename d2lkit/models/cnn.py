@@ -2,7 +2,7 @@
 
 `train_ch6` initialises every Linear and Conv2d weight with xavier_uniform_ (biases keep
 PyTorch's init), then runs minibatch SGD on the mean cross-entropy; each spec's `build` does the
-init, so `runner.train_classifier` runs the same recipe. Settings are the book's (10 epochs;
+init, so `runs.classifier.run` runs the same recipe. Settings are the book's (10 epochs;
 Fashion-MNIST upsampled to 224 for AlexNet, VGG and NiN, to 96 for GoogLeNet, ResNet and
 DenseNet); `book` holds the zh v2 notebooks' final results, examples/sec on a Tesla V100.
 """
@@ -16,8 +16,9 @@ import torch
 from torch import nn
 
 from d2lkit.cnn import _xavier_init, lenet
-from d2lkit.models import ModelSpec, register
+from d2lkit.models.registry import register
 from d2lkit.modern_cnn import alexnet, densenet, googlenet, lenet_bn, nin, resnet18, vgg11
+from d2lkit.runs.spec import ModelSpec
 
 
 def _train_ch6_init(build: Callable[[], nn.Module]) -> Callable[[], nn.Module]:

@@ -8,8 +8,9 @@ import torch
 from torch import nn
 
 from d2lkit.linear import SoftmaxRegressionScratch, cross_entropy, softmax_regression_concise
-from d2lkit.models import ModelSpec, register
-from d2lkit.runner import ScratchSGD
+from d2lkit.models.registry import register
+from d2lkit.runs.classifier import ScratchSGD
+from d2lkit.runs.spec import ModelSpec
 
 register(
     ModelSpec(

@@ -15,6 +15,7 @@ from torch import nn
 
 from d2lkit import cli, models
 from d2lkit.kaggle_house import k_fold, load_kaggle_house, preprocess
+from tests.helpers import assert_one_line_error
 
 torch.set_num_threads(1)
 
@@ -65,14 +66,6 @@ KAGGLE_SUMMARY = (
 )
 
 
-def assert_one_line_error(captured, *fragments: str) -> None:
-    """stderr is exactly one `d2lkit: error: ...` line holding every fragment."""
-    lines = captured.err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("d2lkit: error: "), captured.err
-    for fragment in fragments:
-        assert fragment in lines[0]
-
-
 def train_cli(capsys, *argv: str) -> list[str]:
     """Run `d2lkit train ARGV --device cpu --no-progress`; return its stdout lines."""
     assert cli.main(["train", *argv, "--device", "cpu", "--no-progress"]) == 0
@@ -86,7 +79,7 @@ def train_cli(capsys, *argv: str) -> list[str]:
 def test_mlp_specs_have_the_books_settings(name, section, lr, shapes, book):
     spec = models.get(name)
     assert (spec.section, spec.lr, spec.batch_size, spec.epochs) == (section, lr, 256, 10)
-    assert (spec.dataset, spec.resize, spec.run) == ("fashion-mnist", None, None)
+    assert (spec.dataset, spec.resize, spec.kind) == ("fashion-mnist", None, "image-classifier")
     assert dict(spec.book) == dict(zip(("train_loss", "train_acc", "test_acc"), book))
     torch.manual_seed(0)
     net = spec.build()
@@ -161,7 +154,7 @@ def test_models_lists_the_chapter_4_models(capsys):
 def test_kaggle_house_spec():
     spec = models.get("kaggle-house")
     assert (spec.section, spec.epochs, spec.lr, spec.batch_size) == ("4.10", 100, 5.0, 64)
-    assert spec.dataset == "kaggle-house" and spec.run is not None
+    assert spec.dataset == "kaggle-house" and spec.kind == "k-fold-regression"
     assert dict(spec.book) == KAGGLE_BOOK
     assert spec.build()[0].in_features == 331
     assert isinstance(spec.optimizer(spec.build().parameters(), spec.lr), torch.optim.Adam)

@@ -1,5 +1,6 @@
 """The training loop behind `d2lkit train` (on small synthetic data) and the model registry."""
 
+import dataclasses
 import json
 import random
 
@@ -9,9 +10,12 @@ import torch
 from torch import nn
 from torch.overrides import TorchFunctionMode
 
-from d2lkit import linear, models, runner
+from d2lkit import linear, models, runs
 from d2lkit.data import TensorBatches
 from d2lkit.errors import D2lkitError
+from d2lkit.runs import classifier
+from d2lkit.runs import spec as run_spec
+from tests.helpers import separable_images
 
 # Tensor methods that make the host wait for the device's result
 SYNCS = {"item", "tolist", "numpy", "__float__", "__int__", "__bool__", "__index__", "__format__"}
@@ -31,16 +35,6 @@ class CountSyncs(TorchFunctionMode):
         return func(*args, **(kwargs or {}))
 
 
-def separable_images(num_examples: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    """(num_examples, 4, 4) uint8 images of 3 classes, each a noisy copy of its class's fixed
-    pattern: a linear classifier separates them."""
-    patterns = torch.randint(0, 256, (3, 4, 4), generator=torch.Generator().manual_seed(0))
-    generator = torch.Generator().manual_seed(seed)
-    y = torch.randint(0, 3, (num_examples,), generator=generator)
-    noise = torch.randn(num_examples, 4, 4, generator=generator) * 20
-    return (patterns[y] + noise).clamp(0, 255).to(torch.uint8), y
-
-
 def loaders(batch_size: int = 32) -> tuple[TensorBatches, TensorBatches]:
     """Training batches reshuffled by torch's global generator, so `seed_everything` fixes them."""
     train_iter = TensorBatches(*separable_images(480), batch_size, shuffle=True)
@@ -52,10 +46,10 @@ def tiny_net() -> nn.Module:
     return nn.Sequential(nn.Flatten(), nn.Linear(16, 3))
 
 
-def fit_tiny(num_epochs: int = 3, progress: bool = False, **kwargs) -> runner.History:
+def fit_tiny(num_epochs: int = 3, progress: bool = False, **kwargs) -> classifier.History:
     net = tiny_net()
     train_iter, test_iter = loaders()
-    return runner.fit(
+    return classifier.fit(
         net,
         train_iter,
         test_iter,
@@ -112,7 +106,7 @@ def test_max_batches_caps_every_pass():
     train_iter, test_iter = loaders(batch_size=10)
     train_iter, test_iter = CountingBatches(train_iter), CountingBatches(test_iter)
     net = tiny_net()
-    history = runner.fit(
+    history = classifier.fit(
         net,
         train_iter,
         test_iter,
@@ -131,7 +125,7 @@ def test_max_batches_caps_every_pass():
 
 def test_same_seed_same_run():
     def run(seed):
-        runner.seed_everything(seed)
+        run_spec.seed_everything(seed)
         history = fit_tiny(num_epochs=2)
         return history.train_loss, history.train_acc, history.test_acc
 
@@ -143,16 +137,16 @@ def test_seed_everything_seeds_python_numpy_and_torch():
     def draws():
         return random.random(), np.random.rand(), torch.rand(1).item()
 
-    runner.seed_everything(3)
+    run_spec.seed_everything(3)
     first = draws()
-    runner.seed_everything(3)
+    run_spec.seed_everything(3)
     assert draws() == first
 
 
 def test_fit_rejects_an_empty_training_set():
     net = tiny_net()
     with pytest.raises(D2lkitError, match="no batches"):
-        runner.fit(
+        classifier.fit(
             net,
             [],
             [],
@@ -184,7 +178,7 @@ def test_scratch_sgd_is_the_books_update():
     book = linear.SoftmaxRegressionScratch(16, 3)
     book.load_state_dict(ours.state_dict())
 
-    optimizer = runner.ScratchSGD(ours.parameters(), lr=0.1)
+    optimizer = classifier.ScratchSGD(ours.parameters(), lr=0.1)
     optimizer.zero_grad()
     linear.cross_entropy(ours(X), y).mean().backward()
     optimizer.step()
@@ -200,8 +194,8 @@ def test_scratch_model_trains_with_scratch_sgd():
     torch.manual_seed(0)
     net = linear.SoftmaxRegressionScratch(16, 3)
     train_iter, test_iter = loaders()
-    optimizer = runner.ScratchSGD(net.parameters(), lr=0.5)
-    history = runner.fit(
+    optimizer = classifier.ScratchSGD(net.parameters(), lr=0.5)
+    history = classifier.fit(
         net,
         train_iter,
         test_iter,
@@ -219,35 +213,49 @@ def test_scratch_model_trains_with_scratch_sgd():
 
 def test_train_config_takes_the_books_settings_unless_overridden():
     spec = models.get("softmax-regression")
-    config = runner.TrainConfig.for_spec(spec, lr=None, epochs=2, seed=None)
+    config = runs.TrainConfig.for_spec(spec, lr=None, epochs=2, seed=None)
     assert (config.epochs, config.lr, config.batch_size, config.seed) == (2, 0.1, 256, 0)
     assert config.device == torch.device("cpu") and config.out_dir is None
 
 
-def test_train_uses_a_specs_own_runner():
+def test_train_picks_the_runner_of_the_specs_kind(monkeypatch):
     def run(spec, config):
-        return runner.Report({"model": spec.name, "epochs": config.epochs}, "done")
+        return runs.Report({"model": spec.name, "epochs": config.epochs}, "done")
 
-    spec = models.ModelSpec(
+    monkeypatch.setitem(runs.RUNNERS, "custom", run)
+
+    custom = models.ModelSpec(
         name="custom",
         section="0.0",
-        description="a model with its own runner",
+        description="a model with its own kind of run",
         build=tiny_net,
         loss=lambda: nn.MSELoss(reduction="none"),
         optimizer=torch.optim.SGD,
         lr=0.1,
         batch_size=8,
         epochs=3,
-        run=run,
+        kind="custom",
     )
-    report = runner.train(spec, runner.TrainConfig.for_spec(spec))
+    report = runs.train(custom, runs.TrainConfig.for_spec(custom))
     assert report.metrics == {"model": "custom", "epochs": 3} and report.summary == "done"
+
+
+def test_a_kind_without_a_runner_is_a_user_error():
+    unknown = dataclasses.replace(models.get("lenet"), kind="telepathy")
+    with pytest.raises(D2lkitError, match="kind 'telepathy'; the runners: image-classifier"):
+        runs.train(unknown, runs.TrainConfig.for_spec(unknown))
+
+
+def test_an_image_classifier_on_a_dataset_without_a_loader_is_a_user_error():
+    other = dataclasses.replace(models.get("lenet"), dataset="timemachine")
+    with pytest.raises(D2lkitError, match="trains on 'timemachine'; image classifiers train on"):
+        runs.train(other, runs.TrainConfig.for_spec(other))
 
 
 def test_write_outputs(tmp_path):
     history = {"train_loss": [0.9, 0.5], "train_acc": [0.7, 0.8], "test_acc": [0.69, 0.79]}
     metrics = {"model": "m", "train_loss": 0.5, "history": history}
-    paths = runner.write_outputs(metrics, history, tmp_path / "run", "m")
+    paths = run_spec.write_outputs(metrics, history, tmp_path / "run", "m")
     assert [p.name for p in paths] == ["metrics.json", "curves.png"]
     assert json.loads(paths[0].read_text()) == metrics
     assert paths[1].read_bytes().startswith(b"\x89PNG")
@@ -256,29 +264,19 @@ def test_write_outputs(tmp_path):
 def test_write_outputs_into_a_file_is_a_user_error(tmp_path):
     (tmp_path / "taken").write_text("")
     with pytest.raises(D2lkitError, match="cannot write the results"):
-        runner.write_outputs({}, {"loss": [1.0]}, tmp_path / "taken", "m")
+        run_spec.write_outputs({}, {"loss": [1.0]}, tmp_path / "taken", "m")
 
 
 def test_summary_line():
-    history = runner.History([0.4471], [0.8483], [0.8357], 123456.71, 9.0, "cpu")
-    assert runner.summary_line(history) == (
+    history = classifier.History([0.4471], [0.8483], [0.8357], 123456.71, 9.0, "cpu")
+    assert classifier.summary_line(history) == (
         "loss 0.447, train acc 0.848, test acc 0.836, 123456.7 examples/sec on cpu"
     )
 
 
-def test_the_public_names_stay_importable_from_runner():
-    from d2lkit.runner import (  # noqa: F401
-        Report,
-        TrainConfig,
-        choose_speedups,
-        fit,
-        seed_everything,
-        train,
-        train_classifier,
-        write_outputs,
-    )
-
-    assert all(hasattr(runner, name) for name in runner.__all__)
+def test_every_runs_module_exports_what_it_names():
+    for module in (runs, classifier, run_spec):
+        assert all(hasattr(module, name) for name in module.__all__), module.__name__
 
 
 # ---------------------------------------------------------------- the registry
@@ -297,7 +295,7 @@ def test_a_name_is_registered_once():
 @pytest.mark.parametrize(
     ("name", "section", "optimizer", "book_test_acc"),
     [
-        ("softmax-regression", "3.6", runner.ScratchSGD, 0.836),
+        ("softmax-regression", "3.6", classifier.ScratchSGD, 0.836),
         ("softmax-regression-concise", "3.7", torch.optim.SGD, 0.828),
     ],
 )
