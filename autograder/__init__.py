@@ -12,6 +12,6 @@ __all__ = ["check"]
 
 def check(exercise_id: str, target: Any) -> None:
     """The one-line grade cell: `check("ch03.softmax", softmax)`."""
-    from autograder.notebook import check as _check
+    from autograder.grade_cell import check as _check
 
     _check(exercise_id, target)

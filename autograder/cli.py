@@ -55,9 +55,9 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from autograder import notebooks
+    from autograder import build
 
-    changed = notebooks.build_all(args.root / "solutions", check=args.check)
+    changed = build.build_all(args.root / "solutions", check=args.check)
     if args.check and changed:
         raise D2lkitError(f"out of date (run `autograder build`): {', '.join(map(str, changed))}")
     return 0

@@ -25,7 +25,7 @@ from nbclient.exceptions import DeadKernelError
 
 from autograder import engine, registry
 from autograder.compare import ExerciseResult
-from autograder.notebook import GRADE_MODE_VARIABLE
+from autograder.grade_cell import GRADE_MODE_VARIABLE
 from autograder.spec import Exercise
 
 HARVEST_CELL = (

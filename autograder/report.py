@@ -31,7 +31,7 @@ def gradescope(g: Graded) -> dict:
     """The `results.json` Gradescope's autograder reads: a score and one test per exercise."""
     tests = [
         {
-            "name": r.exercise.id,
+            "name": r.exercise.title,
             "score": r.score,
             "max_score": r.exercise.points,
             "output": r.message(),
@@ -66,7 +66,7 @@ def details(g: Graded) -> str:
     lines += [f"  note: {n}" for n in g.notes]
     for r in g.results.values():
         mark = "ok  " if r.passed else "FAIL"
-        lines.append(f"  {mark} {r.exercise.id} ({r.score}/{r.exercise.points})")
+        lines.append(f"  {mark} {r.exercise.title} ({r.score}/{r.exercise.points})")
         if not r.passed:
             lines += ["       " + line for line in r.message().splitlines()[1:] or [r.message()]]
     return "\n".join(lines)

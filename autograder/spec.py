@@ -92,9 +92,13 @@ class Compare:
     checker: Checker | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Exercise:
-    """One graded item: `check("ch03.softmax", softmax)` in the notebook, a column in the gradebook."""
+    """One graded item: `check("ch03.softmax", softmax)` in the notebook, a column in the gradebook.
+
+    Keyword arguments only. `description`, when the id alone does not say what is checked, is
+    shown beside the id in the grader's report and in the Gradescope test's name.
+    """
 
     id: str
     target: str
@@ -111,6 +115,11 @@ class Exercise:
     @property
     def chapter(self) -> str:
         return self.id.split(".", 1)[0]
+
+    @property
+    def title(self) -> str:
+        """The id, with the description when there is one: `ch03.synthetic_data: y = Xw + b ...`."""
+        return f"{self.id}: {self.description}" if self.description else self.id
 
     @property
     def grade_id(self) -> str:

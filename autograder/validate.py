@@ -23,7 +23,7 @@ from types import ModuleType
 import nbformat
 import torch
 
-from autograder import engine, notebooks, registry, release
+from autograder import build, engine, registry, release
 from autograder.grade import Graded, grade
 
 Mutant = tuple[str, object, str]
@@ -146,7 +146,7 @@ def validate(root: Path, jobs: int = 2) -> bool:
         (
             "solutions in sync with their sources",
             lambda: [
-                f"{p} is out of date" for p in notebooks.build_all(root / "solutions", check=True)
+                f"{p} is out of date" for p in build.build_all(root / "solutions", check=True)
             ],
         ),
         ("assignments and samples in sync with a fresh release", lambda: check_release(root)),

@@ -4,15 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from autograder import notebooks
+from autograder import build
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "solutions" / "ch02" / "2.6-probability.py"
 
 
 def test_a_rebuild_is_byte_identical():
-    assert notebooks.build_all(ROOT / "solutions", check=True) == []
-    first, second = notebooks.convert(SOURCE), notebooks.convert(SOURCE)
+    assert build.build_all(ROOT / "solutions", check=True) == []
+    first, second = build.convert(SOURCE), build.convert(SOURCE)
     assert [c.id for c in first.cells] == [c.id for c in second.cells]
 
 
@@ -24,4 +24,4 @@ def test_a_check_cell_with_more_in_it_is_refused(tmp_path):
     broken.parent.mkdir()
     broken.write_text(text.replace(line, line + "print('more')\n"))
     with pytest.raises(ValueError, match="no grade cell for ch02.relative_frequencies"):
-        notebooks.convert(broken)
+        build.convert(broken)

@@ -74,3 +74,8 @@ def test_validate_reports_mutant_problems_from_its_worker_processes(tmp_path):
         "ch03.softmax: mutant 'correct after all' passes its check",
         "ch03.linreg: no mutant in tests/mutants/ch03",
     ]
+
+
+def test_every_mutant_phrase_says_where_it_fails():
+    bare = [f"{i}: {m[0]}" for i, ms in MUTANTS.items() for m in ms if m[2].strip() == "expected"]
+    assert not bare, f"these mutants only require 'expected': {bare}"

@@ -7,8 +7,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import registry, release, report
+from autograder import report
 from autograder.grade import grade
+from tests.helpers import expected_partial
 
 ROOT = Path(__file__).resolve().parents[2]
 SOFTMAX_NB = ROOT / "solutions" / "ch03" / "3.6-softmax-regression-scratch.ipynb"
@@ -133,33 +134,6 @@ def test_sample_class_totals(tmp_path):
     result = json.loads((tmp_path / "results" / "full__ch03.json").read_text())
     assert result["score"] == full.score
     assert {"name", "score", "max_score", "output"} <= set(result["tests"][0])
-
-
-def expected_partial(chapter: str) -> int:
-    """The points of exactly the exercises whose solution cell the partial student filled in. An
-    exercise's solution cell is the one named after its target, else the last solution cell
-    before its grade cell (5.1's SequentialMLP is checked after the MySequential it builds on)."""
-    total = 0
-    for path in sorted((ROOT / "assignments" / chapter).glob("*.ipynb")):
-        released = nbformat.read(path, as_version=4)
-        exercises = {e.grade_id: e for e in registry.for_notebook(path.stem)}
-        solution_ids = [
-            c.metadata["nbgrader"]["grade_id"]
-            for c in released.cells
-            if c.metadata.get("nbgrader", {}).get("solution")
-        ]
-        filled = set(solution_ids[: release.half(released)])
-        last_solution = None
-        for cell in released.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if meta.get("solution"):
-                last_solution = meta["grade_id"]
-            elif meta.get("grade") and meta["grade_id"] in exercises:
-                exercise = exercises[meta["grade_id"]]
-                named = f"{chapter}-{exercise.target}-solution"
-                if (named if named in solution_ids else last_solution) in filled:
-                    total += exercise.points
-    return total
 
 
 def test_payloads_are_built_before_the_reference_thread_starts(tmp_path, monkeypatch):

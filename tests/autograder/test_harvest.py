@@ -109,7 +109,12 @@ def test_the_references_prints_stay_off_the_graders_stdout(capsys):
         return X * 2
 
     exercise = Exercise(
-        "ch99.chatty", "chatty", 1, chatty, lambda: [Case("one", (torch.ones(2),))], "99.1-chatty"
+        id="ch99.chatty",
+        target="chatty",
+        points=1,
+        reference=chatty,
+        cases=lambda: [Case("one", (torch.ones(2),))],
+        notebook="99.1-chatty",
     )
     (result,) = engine.expected(exercise)
     assert torch.equal(result["output"], torch.full((2,), 2.0))

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.autograder.test_grade import expected_partial
+from tests.helpers import expected_partial
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow

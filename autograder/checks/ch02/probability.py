@@ -126,21 +126,21 @@ def _check_cumulative(case: Case, expected: dict, student: dict) -> str | None:
 
 EXERCISES = [
     Exercise(
-        "ch02.relative_frequencies",
-        "relative_frequencies",
-        1,
-        preliminaries.relative_frequencies,
-        _relative_frequency_cases,
-        NB_PROBABILITY,
+        id="ch02.relative_frequencies",
+        target="relative_frequencies",
+        points=1,
+        reference=preliminaries.relative_frequencies,
+        cases=_relative_frequency_cases,
+        notebook=NB_PROBABILITY,
         compare=Compare(checker=_check_relative_frequencies),
     ),
     Exercise(
-        "ch02.cumulative_estimates",
-        "cumulative_estimates",
-        2,
-        preliminaries.cumulative_estimates,
-        _cumulative_cases,
-        NB_PROBABILITY,
+        id="ch02.cumulative_estimates",
+        target="cumulative_estimates",
+        points=2,
+        reference=preliminaries.cumulative_estimates,
+        cases=_cumulative_cases,
+        notebook=NB_PROBABILITY,
         compare=Compare(checker=_check_cumulative),
     ),
 ]

@@ -75,12 +75,12 @@ def _backprop_hint(case: Case, expected: dict, student: dict) -> str | None:
 
 EXERCISES = [
     Exercise(
-        "ch04.manual_backprop",
-        "manual_backprop",
-        3,
-        mlp.manual_backprop,
-        _backprop_cases,
-        NB_BACKPROP,
+        id="ch04.manual_backprop",
+        target="manual_backprop",
+        points=3,
+        reference=mlp.manual_backprop,
+        cases=_backprop_cases,
+        notebook=NB_BACKPROP,
         forbidden=(*AUTOGRAD, "cross_entropy", "nll_loss"),
         hint=_backprop_hint,
     ),

@@ -239,12 +239,12 @@ def _dropout_mlp_hint(case: Case, expected: dict, student: dict) -> str | None:
 
 EXERCISES = [
     Exercise(
-        "ch04.dropout_layer",
-        "dropout_layer",
-        2,
-        mlp.dropout_layer,
-        _dropout_cases,
-        NB_DROPOUT,
+        id="ch04.dropout_layer",
+        target="dropout_layer",
+        points=2,
+        reference=mlp.dropout_layer,
+        cases=_dropout_cases,
+        notebook=NB_DROPOUT,
         compare=Compare(checker=_check_dropout),
         forbidden=(
             "dropout",
@@ -259,12 +259,12 @@ EXERCISES = [
         ),
     ),  # fmt: skip
     Exercise(
-        "ch04.dropout_mlp",
-        "DropoutMLPScratch",
-        2,
-        DropoutMLPScratch,
-        _dropout_mlp_cases,
-        NB_DROPOUT,
+        id="ch04.dropout_mlp",
+        target="DropoutMLPScratch",
+        points=2,
+        reference=DropoutMLPScratch,
+        cases=_dropout_mlp_cases,
+        notebook=NB_DROPOUT,
         kind="module",
         compare=Compare(checker=_check_dropout_mlp),
         forbidden=(

@@ -127,24 +127,24 @@ def _check_xavier_normal(case: Case, expected: dict, student: dict) -> str | Non
 
 EXERCISES = [
     Exercise(
-        "ch04.xavier_uniform",
-        "xavier_uniform_",
-        2,
-        mlp.xavier_uniform_,
-        _xavier_cases,
-        NB_INIT,
+        id="ch04.xavier_uniform",
+        target="xavier_uniform_",
+        points=2,
+        reference=mlp.xavier_uniform_,
+        cases=_xavier_cases,
+        notebook=NB_INIT,
         compare=Compare(checker=_check_xavier_uniform),
         # nn.init.xavier_* do not dispatch __torch_function__, so these two names are not
         # recorded by the harvest (torch 2.x); kaiming_* are
         forbidden=("xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_"),
     ),
     Exercise(
-        "ch04.xavier_normal",
-        "xavier_normal_",
-        1,
-        mlp.xavier_normal_,
-        _xavier_cases,
-        NB_INIT,
+        id="ch04.xavier_normal",
+        target="xavier_normal_",
+        points=1,
+        reference=mlp.xavier_normal_,
+        cases=_xavier_cases,
+        notebook=NB_INIT,
         compare=Compare(checker=_check_xavier_normal),
         forbidden=("xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_"),
     ),

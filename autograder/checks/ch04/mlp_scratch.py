@@ -38,12 +38,12 @@ def _mlp_scratch_cases() -> list[Case]:
 
 EXERCISES = [
     Exercise(
-        "ch04.mlp_scratch",
-        "MLPScratch",
-        2,
-        mlp.MLPScratch,
-        _mlp_scratch_cases,
-        NB_SCRATCH,
+        id="ch04.mlp_scratch",
+        target="MLPScratch",
+        points=2,
+        reference=mlp.MLPScratch,
+        cases=_mlp_scratch_cases,
+        notebook=NB_SCRATCH,
         kind="module",
         forbidden=("linear", "relu", "relu_", "clamp", "clamp_min", "_threshold", "hardtanh"),
     ),

@@ -16,7 +16,6 @@ from autograder.checks.ch06.conv_layer import NB_CONV
 from autograder.checks.ch06.lenet import NB_LENET
 from autograder.checks.ch06.padding import NB_PADDING
 from autograder.checks.ch06.pooling import NB_POOLING
-from autograder.networks import network_checker, network_hint, traced
 
 __all__ = [
     "EXERCISES",

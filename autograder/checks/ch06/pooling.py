@@ -136,12 +136,12 @@ def _pool_hint(case: Case, expected: dict, student: dict) -> str | None:
 
 EXERCISES = [
     Exercise(
-        "ch06.pool2d",
-        "pool2d",
-        3,
-        cnn.pool2d,
-        _pool_cases,
-        NB_POOLING,
+        id="ch06.pool2d",
+        target="pool2d",
+        points=3,
+        reference=cnn.pool2d,
+        cases=_pool_cases,
+        notebook=NB_POOLING,
         forbidden=POOL_BUILTINS,
         hint=_pool_hint,
     ),

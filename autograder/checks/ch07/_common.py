@@ -42,12 +42,12 @@ def _net(
     id_: str, target: str, points: int, reference: Any, cases: Any, notebook: str, **kw: Any
 ) -> Exercise:
     return Exercise(
-        id_,
-        target,
-        points,
-        reference,
-        cases,
-        notebook,
+        id=id_,
+        target=target,
+        points=points,
+        reference=reference,
+        cases=cases,
+        notebook=notebook,
         kind="module",
         compare=kw.pop("compare", NETWORK),
         forbidden=kw.pop("forbidden", REFERENCES),

@@ -190,7 +190,8 @@ def _lenet_bn_cases() -> list[Case]:
 
 
 EXERCISES = [
-    Exercise("ch07.batch_norm", "batch_norm", 3, bn.batch_norm, _batch_norm_cases, NB_BATCH_NORM,
+    Exercise(id="ch07.batch_norm", target="batch_norm", points=3, reference=bn.batch_norm,
+             cases=_batch_norm_cases, notebook=NB_BATCH_NORM,
              forbidden=BN_BUILTINS + REFERENCES, hint=_batch_norm_hint,
              description="training (batch statistics, moving averages) and evaluation, FC and conv layouts"),
     _net("ch07.BatchNorm", "BatchNorm", 2, bn.BatchNorm, _bn_module_cases, NB_BATCH_NORM,
