@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+import torch
 
 _SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -19,3 +20,26 @@ def data_root() -> Path:
     if not root or not Path(root).is_dir():
         pytest.skip("no offline data: set D2LKIT_DATA to a copy of the shared data folder")
     return Path(root)
+
+
+@pytest.fixture
+def offline(tmp_path, monkeypatch):
+    """``tmp_path`` as an empty data root where every download fails as it does offline; returns
+    the list of URLs a download was attempted for."""
+    from d2lkit.data import registry
+
+    calls = []
+
+    def unreachable(url, *args, **kwargs):
+        calls.append(url)
+        raise OSError("Network is unreachable")
+
+    monkeypatch.setenv("D2LKIT_DATA", str(tmp_path))
+    monkeypatch.setattr(registry, "download_url", unreachable)
+    return calls
+
+
+@pytest.fixture
+def seeded():
+    """torch's global generator seeded with 0 (modules that draw test data from it use it)."""
+    torch.manual_seed(0)

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from d2lkit import cli
-from d2lkit.data import registry
+from tests.helpers import assert_one_line_error
 
 METRIC_KEYS = {
     "model",
@@ -26,26 +26,6 @@ METRIC_KEYS = {
     "seconds",
     "history",
 }
-
-
-def assert_one_line_error(captured, *fragments: str) -> None:
-    """stderr is exactly one `d2lkit: error: ...` line holding every fragment, no traceback."""
-    lines = captured.err.splitlines()
-    assert len(lines) == 1, captured.err
-    assert lines[0].startswith("d2lkit: error: ")
-    for fragment in fragments:
-        assert fragment in lines[0]
-    assert "Traceback" not in captured.err + captured.out
-
-
-@pytest.fixture
-def offline(monkeypatch):
-    """Any download fails at once, as on a machine without network: tests never reach it."""
-
-    def no_network(url, *args, **kwargs):
-        raise OSError(f"network disabled in tests: {url}")
-
-    monkeypatch.setattr(registry, "download_url", no_network)
 
 
 # ---------------------------------------------------------------- models and train

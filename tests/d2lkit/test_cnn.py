@@ -25,26 +25,9 @@ from d2lkit.cnn import (
     pool2d,
     train_ch6,
 )
+from tests.helpers import assert_same_values_and_grads
 
 torch.set_num_threads(1)
-
-
-def _grads(f, inputs, upstream):
-    """Values and gradients of f(*inputs) for the upstream gradient `upstream`."""
-    inputs = [x.detach().clone().requires_grad_() for x in inputs]
-    Y = f(*inputs)
-    return Y, torch.autograd.grad(Y, inputs, upstream)
-
-
-def _assert_same(f, ref, inputs, **tol):
-    """f and ref agree on values and on gradients w.r.t. every input."""
-    Y_ref = ref(*inputs)
-    upstream = torch.randn(Y_ref.shape, dtype=Y_ref.dtype)
-    Y, grads = _grads(f, inputs, upstream)
-    Y_ref, grads_ref = _grads(ref, inputs, upstream)
-    torch.testing.assert_close(Y, Y_ref, **tol)
-    for g, g_ref in zip(grads, grads_ref):
-        torch.testing.assert_close(g, g_ref, **tol)
 
 
 # ---------------------------------------------------------------- 6.2
@@ -61,7 +44,9 @@ def test_corr2d_matches_conv2d(seed):
     h, w = kh + torch.randint(0, 5, (1,), generator=g).item(), kw + 3
     X = torch.randn(h, w, dtype=torch.float64, generator=g)
     K = torch.randn(kh, kw, dtype=torch.float64, generator=g)
-    _assert_same(corr2d, lambda X, K: F.conv2d(X[None, None], K[None, None])[0, 0], [X, K])
+    assert_same_values_and_grads(
+        corr2d, lambda X, K: F.conv2d(X[None, None], K[None, None])[0, 0], X, K
+    )
 
 
 def test_conv2d_module_is_corr2d_plus_bias():
@@ -133,8 +118,10 @@ def test_multi_channel_corr2d_match_conv2d(seed):
     c_i, c_o, kh, kw = torch.randint(1, 4, (4,), generator=g).tolist()
     X = torch.randn(c_i, kh + 2, kw + 3, dtype=torch.float64, generator=g)
     K = torch.randn(c_o, c_i, kh, kw, dtype=torch.float64, generator=g)
-    _assert_same(corr2d_multi_in, lambda X, K: F.conv2d(X[None], K[None])[0, 0], [X, K[0]])
-    _assert_same(corr2d_multi_in_out, lambda X, K: F.conv2d(X[None], K)[0], [X, K])
+    assert_same_values_and_grads(
+        corr2d_multi_in, lambda X, K: F.conv2d(X[None], K[None])[0, 0], X, K[0]
+    )
+    assert_same_values_and_grads(corr2d_multi_in_out, lambda X, K: F.conv2d(X[None], K)[0], X, K)
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -145,7 +132,9 @@ def test_1x1_matmul_matches_general_and_conv2d(seed):
     K = torch.normal(0, 1, (c_o, c_i, 1, 1), generator=g)
     Y1, Y2 = corr2d_multi_in_out_1x1(X, K), corr2d_multi_in_out(X, K)
     assert float(torch.abs(Y1 - Y2).sum()) < 1e-5
-    _assert_same(corr2d_multi_in_out_1x1, lambda X, K: F.conv2d(X[None], K)[0], [X, K])
+    assert_same_values_and_grads(
+        corr2d_multi_in_out_1x1, lambda X, K: F.conv2d(X[None], K)[0], X, K
+    )
 
 
 # ---------------------------------------------------------------- 6.5
@@ -180,10 +169,10 @@ def test_pool2d_matches_torch(mode, k, s, pad, extra, seed):
     g = torch.Generator().manual_seed(seed)
     X = torch.randn(2, 2, k[0] + extra[0], k[1] + extra[1], dtype=torch.float64, generator=g)
     torch_pool = F.max_pool2d if mode == "max" else F.avg_pool2d
-    _assert_same(
+    assert_same_values_and_grads(
         lambda X: pool2d(X, k, mode, padding=p, stride=s),
         lambda X: torch_pool(X, k, stride=s, padding=p),
-        [X],
+        X,
     )
 
 

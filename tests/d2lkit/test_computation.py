@@ -34,11 +34,7 @@ from d2lkit.computation import (
 )
 
 torch.set_num_threads(1)
-
-
-@pytest.fixture(autouse=True)
-def _seed():
-    torch.manual_seed(0)
+pytestmark = pytest.mark.usefixtures("seeded")
 
 
 # ---------------------------------------------------------------- 5.1

@@ -45,21 +45,6 @@ def readme_checksums(root):
     return {path: {"md5": md5, "sha1": sha1} for path, md5, sha1 in rows}
 
 
-@pytest.fixture
-def offline(tmp_path, monkeypatch):
-    """``tmp_path`` as an empty data root where every download fails as it does offline; returns
-    the list of URLs a download was attempted for."""
-    calls = []
-
-    def unreachable(url, *args, **kwargs):
-        calls.append(url)
-        raise OSError("Network is unreachable")
-
-    monkeypatch.setenv("D2LKIT_DATA", str(tmp_path))
-    monkeypatch.setattr(registry, "download_url", unreachable)
-    return calls
-
-
 def serve(monkeypatch, files):
     """Replace downloads by copies of ``files[url]``."""
 

@@ -36,11 +36,7 @@ from d2lkit.mlp import (
 )
 
 torch.set_num_threads(1)
-
-
-@pytest.fixture(autouse=True)
-def _seed():
-    torch.manual_seed(0)
+pytestmark = pytest.mark.usefixtures("seeded")
 
 
 # the book's plotting range, plus large inputs where a naive exp overflows

@@ -11,21 +11,9 @@ from hypothesis import strategies as st
 from torch.nn import functional as F
 
 from d2lkit import preliminaries as P
+from tests.helpers import assert_same_values_and_grads
 
 FAST = settings(max_examples=30, deadline=None)
-
-
-def assert_same_values_and_grads(ours, reference, *inputs):
-    """Run both implementations on the same leaves; compare outputs, then the gradients that a
-    random upstream gradient pulls back through each."""
-    leaves = [x.detach().clone().requires_grad_(True) for x in inputs]
-    out_ours, out_ref = ours(*leaves), reference(*leaves)
-    torch.testing.assert_close(out_ours, out_ref)
-    upstream = torch.randn_like(out_ref)
-    grads_ours = torch.autograd.grad(out_ours, leaves, upstream)
-    grads_ref = torch.autograd.grad(out_ref, leaves, upstream)
-    for g_ours, g_ref in zip(grads_ours, grads_ref):
-        torch.testing.assert_close(g_ours, g_ref)
 
 
 shapes = st.lists(st.integers(1, 5), min_size=1, max_size=4).map(tuple)

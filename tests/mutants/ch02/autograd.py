@@ -50,12 +50,12 @@ def sin_derivative_finite_difference(x):
 MUTANTS = {
     "ch02.grad_through_control_flow": [
         ("backward on a vector", grad_through_control_flow_no_sum, "scalar outputs"),
-        ("L1 norm in the loop", grad_through_control_flow_l1, "expected"),
-        ("ignores the branch", grad_through_control_flow_ignores_branch, "expected"),
+        ("L1 norm in the loop", grad_through_control_flow_l1, "output[0]: expected"),
+        ("ignores the branch", grad_through_control_flow_ignores_branch, "output: expected"),
     ],
     "ch02.sin_derivative": [
         ("torch.cos", sin_derivative_cos, "uses cos"),
-        ("sin(x + pi/2)", sin_derivative_shifted_sin, "expected"),
-        ("finite difference", sin_derivative_finite_difference, "expected"),
+        ("sin(x + pi/2)", sin_derivative_shifted_sin, "output[0]: expected"),
+        ("finite difference", sin_derivative_finite_difference, "output[0]: expected"),
     ],
 }

@@ -75,7 +75,7 @@ def grad_of_l2_norm_ones(x):
 MUTANTS = {
     "ch02.numerical_lim": [
         ("central difference", numerical_lim_central, "expected 2.3"),
-        ("forgets to divide by h", numerical_lim_no_division, "expected"),
+        ("forgets to divide by h", numerical_lim_no_division, "output: expected"),
     ],
     "ch02.numerical_grad": [
         ("forward difference", numerical_grad_forward, "central difference"),
@@ -83,13 +83,13 @@ MUTANTS = {
         ("float32 arithmetic", numerical_grad_float32, "dtype"),
     ],
     "ch02.grad_of_quadratic_exp": [
-        ("forgets the power rule", grad_of_quadratic_exp_no_power_rule, "expected"),
+        ("forgets the power rule", grad_of_quadratic_exp_no_power_rule, "output[0]: expected"),
         ("torch.tensor of numbers", grad_of_quadratic_exp_detached, "torch.stack"),
         ("autograd", grad_of_quadratic_exp_autograd, "uses backward"),
     ],
     "ch02.grad_of_l2_norm": [
         ("gradient of the squared norm", grad_of_l2_norm_squared, "squared norm"),
         ("x.norm()", grad_of_l2_norm_builtin, "uses norm"),
-        ("divides by the L1 norm", grad_of_l2_norm_ones, "expected"),
+        ("divides by the L1 norm", grad_of_l2_norm_ones, "output[0]: expected"),
     ],
 }

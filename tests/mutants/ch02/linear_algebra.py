@@ -62,7 +62,7 @@ MUTANTS = {
         ("torch.linalg.norm", frobenius_norm_builtin, "uses linalg_norm"),
         ("no square root", frobenius_norm_no_sqrt, "square root"),
         ("one norm per row", frobenius_norm_of_rows, "reduce over every axis"),
-        ("L1 norm", frobenius_norm_l1, "expected"),
+        ("L1 norm", frobenius_norm_l1, "output: expected"),
     ],
     "ch02.row_normalize": [
         ("A / A.sum(axis=1)", row_normalize_no_keepdim, "keepdim=True"),
@@ -70,12 +70,12 @@ MUTANTS = {
     ],
     "ch02.matvec": [
         ("torch.mv", matvec_builtin, "uses mv"),
-        ("x^T A instead of A x", matvec_transposed, "expected"),
+        ("x^T A instead of A x", matvec_transposed, "output[0]: expected"),
         ("sums everything", matvec_sums_everything, "shape"),
     ],
     "ch02.matmul": [
         ("the @ operator", matmul_operator, "uses matmul"),
         ("elementwise product", matmul_elementwise, "Hadamard"),
-        ("B[j, k] for B[k, j] in the loop", matmul_loops_transposed_b, "expected"),
+        ("B[j, k] for B[k, j] in the loop", matmul_loops_transposed_b, "output[0, 0]: expected"),
     ],
 }

@@ -55,12 +55,12 @@ MUTANTS = {
         ("one row per column", to_tensor_by_columns, "shape"),
     ],
     "ch02.preprocess": [
-        ("fills with 0", preprocess_fill_zero, "expected"),
+        ("fills with 0", preprocess_fill_zero, "output[0][0, 0]: expected"),
         ("no dummy_na", preprocess_no_dummy_na, "dummy_na=True"),
         ("target as a column", preprocess_target_column, "shape"),
     ],
     "ch02.most_missing_column": [
-        ("fewest missing", most_missing_column_fewest, "expected"),
+        ("fewest missing", most_missing_column_fewest, "output: expected"),
         ("last column on a tie", most_missing_column_last_on_tie, "expected 'B'"),
         ("counts per row", most_missing_column_by_row, "expected 'Alley'"),
     ],

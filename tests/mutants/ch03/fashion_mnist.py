@@ -19,6 +19,6 @@ def get_fashion_mnist_labels_misordered(labels):
 
 MUTANTS = {
     "ch03.get_fashion_mnist_labels": [
-        ("shirt and sneaker swapped", get_fashion_mnist_labels_misordered, "expected")
+        ("shirt and sneaker swapped", get_fashion_mnist_labels_misordered, "output[0]: expected")
     ],
 }

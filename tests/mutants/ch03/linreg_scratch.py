@@ -62,10 +62,10 @@ MUTANTS = {
         ("never shuffles", data_iter_unshuffled, "shuffle"),
         ("drops the partial last batch", data_iter_drops_last, "batch sizes"),
     ],
-    "ch03.linreg": [("forgets the bias", linreg_forgets_bias, "expected")],
+    "ch03.linreg": [("forgets the bias", linreg_forgets_bias, "output[0, 0]: expected")],
     "ch03.squared_loss": [
         ("no reshape of y", squared_loss_no_reshape, "reshape y"),
-        ("forgets the 1/2", squared_loss_no_half, "expected"),
+        ("forgets the 1/2", squared_loss_no_half, "output[0, 0]: expected"),
     ],
     "ch03.sgd": [
         ("no division by batch_size", sgd_no_batch_division, "divide the gradient by batch_size"),

@@ -106,22 +106,30 @@ MUTANTS = {
         ("calls torch.softmax", softmax_builtin, "uses softmax"),
     ],
     "ch03.net": [
-        ("forgets the bias", NetWithoutBias, "expected"),
+        ("forgets the bias", NetWithoutBias, "gradient of b: expected"),
         ("nn.Linear and torch.softmax", NetWithLinear, "named"),
     ],
     "ch03.cross_entropy": [
         ("averages inside the loss", cross_entropy_averaged, "one loss per example"),
-        ("forgets the log", cross_entropy_without_log, "expected"),
+        ("forgets the log", cross_entropy_without_log, "output[0]: expected"),
     ],
     "ch03.accuracy": [
         ("returns the fraction", accuracy_fraction, "not the fraction"),
-        ("argmax over the batch axis", accuracy_argmax_axis0, "expected"),
+        ("argmax over the batch axis", accuracy_argmax_axis0, "output: expected"),
     ],
     "ch03.evaluate_accuracy": [
-        ("averages per-batch fractions", evaluate_accuracy_mean_of_batches, "expected")
+        ("averages per-batch fractions", evaluate_accuracy_mean_of_batches, "output: expected")
     ],
     "ch03.train_epoch_ch3": [
-        ("averages twice with a scratch updater", train_epoch_ch3_double_average, "expected"),
-        ("never zeroes the optimizer's gradients", train_epoch_ch3_no_zero_grad, "expected"),
+        (
+            "averages twice with a scratch updater",
+            train_epoch_ch3_double_average,
+            "output[0]: expected",
+        ),
+        (
+            "never zeroes the optimizer's gradients",
+            train_epoch_ch3_no_zero_grad,
+            "output[0]: expected",
+        ),
     ],
 }

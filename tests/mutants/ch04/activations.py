@@ -85,7 +85,7 @@ MUTANTS = {
     "ch04.relu": [
         ("torch.relu", relu_builtin, "uses relu"),
         ("clamp(min=0)", relu_clamp, "uses clamp"),
-        ("(X + |X|) / 2, slightly off", relu_abs, "expected"),
+        ("(X + |X|) / 2, slightly off", relu_abs, "output[81]: expected"),
     ],
     "ch04.sigmoid": [
         ("1 / (1 + exp(-X)): nan gradient for X < -88", sigmoid_naive, "gradient is inf/nan"),
@@ -95,7 +95,7 @@ MUTANTS = {
     "ch04.tanh": [
         ("(1 - exp(-2X)) / (1 + exp(-2X))", tanh_naive, "exp overflows"),
         ("torch.tanh", tanh_builtin, "uses tanh"),
-        ("exp(-|X|) instead of exp(-2|X|)", tanh_half_argument, "expected"),
+        ("exp(-|X|) instead of exp(-2|X|)", tanh_half_argument, "output[0]: expected"),
     ],
     "ch04.relu_grad": [
         ("1 at X == 0", relu_grad_at_zero_one, "left derivative"),
@@ -103,11 +103,11 @@ MUTANTS = {
     ],
     "ch04.sigmoid_grad": [
         ("exp(-x) / (1 + exp(-x))^2 overflows", sigmoid_grad_naive, "overflows"),
-        ("s (1 + s)", sigmoid_grad_wrong, "expected"),
+        ("s (1 + s)", sigmoid_grad_wrong, "output[8]: expected"),
         ("torch.autograd.grad", sigmoid_grad_autograd, "uses grad"),
     ],
     "ch04.tanh_grad": [
-        ("1 - tanh (no square)", tanh_grad_missing_square, "expected"),
+        ("1 - tanh (no square)", tanh_grad_missing_square, "output[0]: expected"),
         ("backward", tanh_grad_autograd, "uses backward"),
     ],
 }

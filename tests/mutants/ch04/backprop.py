@@ -75,7 +75,11 @@ MUTANTS = {
     "ch04.manual_backprop": [
         ("sum instead of mean", manual_backprop_no_mean, "MEAN cross-entropy"),
         ("no penalty gradient", manual_backprop_no_penalty_grad, "gradient of the penalty"),
-        ("multiplies by relu(z), not relu'(z)", manual_backprop_relu_instead_of_mask, "expected"),
+        (
+            "multiplies by relu(z), not relu'(z)",
+            manual_backprop_relu_instead_of_mask,
+            "output['dW1'][0, 0]: expected",
+        ),
         ("softmax without max shift", manual_backprop_naive_softmax, "subtract each row's maximum"),
         ("autograd", manual_backprop_autograd, "uses backward"),
     ],

@@ -126,7 +126,7 @@ MUTANTS = {
     "ch04.dropout_mlp": [
         ("drops in eval mode too", DropoutAlways, "no unit is dropped"),
         ("never drops", DropoutNever, "the net without dropout"),
-        ("dropout1 and dropout2 swapped", DropoutSwapped, "expected"),
+        ("dropout1 and dropout2 swapped", DropoutSwapped, "output[0, 0]: expected"),
         ("no 1/(1-p) scaling", DropoutWithoutScaling, "1 / (1 - p)"),
         ("the book's signature, is_training 5th", DropoutBookSignature, "positional arguments"),
     ],

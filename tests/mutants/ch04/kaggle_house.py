@@ -134,18 +134,26 @@ def k_fold_mean_over_epochs(
 MUTANTS = {
     "ch04.preprocess": [
         ("no missing-value indicator", preprocess_no_dummy_na, "dummy_na=True"),
-        ("fills NaN before standardising", preprocess_fill_before_standardising, "expected"),
+        (
+            "fills NaN before standardising",
+            preprocess_fill_before_standardising,
+            "output[0][0, 0]: expected",
+        ),
         ("the book's dtypes != 'object' (pandas 3)", preprocess_book_object_test, "string dtype"),
         ("labels as a row", preprocess_row_labels, "(n_train, 1)"),
     ],
     "ch04.log_rmse": [
         ("no clamp", log_rmse_no_clamp, "clamp"),
-        ("RMSE of prices", log_rmse_raw_prices, "expected"),
-        ("no sqrt", log_rmse_no_sqrt, "expected"),
+        ("RMSE of prices", log_rmse_raw_prices, "output: expected"),
+        ("no sqrt", log_rmse_no_sqrt, "output: expected"),
     ],
     "ch04.get_k_fold_data": [
         ("the leftover rows train", get_k_fold_data_keeps_leftover, "belong to no fold"),
-        ("validation rows in training", get_k_fold_data_validation_in_training, "expected"),
+        (
+            "validation rows in training",
+            get_k_fold_data_validation_in_training,
+            "output[0][3, 0]: expected",
+        ),
     ],
     "ch04.k_fold": [
         ("one net for every fold", k_fold_one_net, "a NEW"),

@@ -48,7 +48,7 @@ class MLPWithLinear(nn.Module):
 
 MUTANTS = {
     "ch04.mlp_scratch": [
-        ("no ReLU", MLPWithoutReLU, "expected"),
+        ("no ReLU", MLPWithoutReLU, "output[0, 0]: expected"),
         ("weights as (out, in)", MLPTransposedWeights, "has shape"),
         ("nn.Linear layers", MLPWithLinear, "named"),
     ],

@@ -46,7 +46,7 @@ MUTANTS = {
         ("no 1/2", l2_penalty_no_half, "divide by 2"),
         ("the norm", l2_penalty_norm, "half its square"),
     ],
-    "ch04.l1_penalty": [("sum(w) without abs", l1_penalty_no_abs, "expected")],
+    "ch04.l1_penalty": [("sum(w) without abs", l1_penalty_no_abs, "output: expected")],
     "ch04.train_epoch_wd": [
         ("penalty added once to the summed loss", train_epoch_wd_penalty_once, "once per example"),
         ("penalises the bias too", train_epoch_wd_penalises_bias, "not the bias"),

@@ -128,7 +128,7 @@ class NestMLPWithoutLastReLU(nn.Module):
 
 MUTANTS = {
     "ch05.mlp": [
-        ("no ReLU", MLPWithoutReLU, "expected"),
+        ("no ReLU", MLPWithoutReLU, "output[0, 0]: expected"),
         ("other layer names", MLPOtherNames, "named"),
     ],
     "ch05.my_sequential": [
@@ -139,7 +139,9 @@ MUTANTS = {
     "ch05.fixed_hidden_mlp": [
         ("rand_weight drawn after the layer", FixedHiddenMLPLinearFirst, "BEFORE"),
         ("rand_weight as a parameter", FixedHiddenMLPParameter, "named"),
-        ("the layer used once", FixedHiddenMLPOneUse, "expected"),
+        ("the layer used once", FixedHiddenMLPOneUse, "modified by an inplace operation"),
     ],
-    "ch05.nest_mlp": [("no ReLU after the second layer", NestMLPWithoutLastReLU, "expected")],
+    "ch05.nest_mlp": [
+        ("no ReLU after the second layer", NestMLPWithoutLastReLU, "output[0, 0]: expected")
+    ],
 }

@@ -63,7 +63,7 @@ MUTANTS = {
         ("detached mean", CenteredDetachedMean, "gradient"),
     ],
     "ch05.my_linear": [
-        ("no ReLU", MyLinearWithoutReLU, "expected"),
+        ("no ReLU", MyLinearWithoutReLU, "output[0, 1]: expected"),
         ("weight as (units, in_units)", MyLinearTransposed, "has shape"),
         ("F.linear", MyLinearFunctional, "uses linear"),
         ("parameters through .data", MyLinearThroughData, "not `.data`"),

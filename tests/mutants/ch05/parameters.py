@@ -88,7 +88,9 @@ MUTANTS = {
         ("biases untouched", init_normal_keeps_bias, "biases should be set to 0"),
         ("every layer with a weight", init_normal_every_weight, "only nn.Linear"),
     ],
-    "ch05.init_constant": [("42 instead of 1", init_constant_42, "expected")],
+    "ch05.init_constant": [
+        ("42 instead of 1", init_constant_42, "after['weight'][0, 0]: expected")
+    ],
     "ch05.my_init": [
         ("no zeroing", my_init_no_zeroing, "half the weights"),
         ("zeroes the large weights", my_init_zeroes_large, "[5, 10]"),

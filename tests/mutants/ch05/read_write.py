@@ -23,10 +23,10 @@ def save_parameter_list(net, path):
 MUTANTS = {
     "ch05.save_load_roundtrip": [
         ("never writes the file", roundtrip_without_saving, "no file"),
-        ("saves [obj]", roundtrip_wraps_in_list, "expected"),
+        ("saves [obj]", roundtrip_wraps_in_list, "output: expected"),
     ],
     "ch05.save_params": [
         ("saves the whole model", save_whole_model, "state_dict"),
-        ("saves a list of parameters", save_parameter_list, "expected"),
+        ("saves a list of parameters", save_parameter_list, "the file's content: expected"),
     ],
 }

@@ -40,14 +40,26 @@ def corr2d_multi_in_out_1x1_swapped_kernel(X, K):
 MUTANTS = {
     "ch06.corr2d_multi_in": [
         ("averages the channels", corr2d_multi_in_average, "do not average"),
-        ("first channel only", corr2d_multi_in_first_channel, "expected"),
+        ("first channel only", corr2d_multi_in_first_channel, "output[0, 0]: expected"),
     ],
     "ch06.corr2d_multi_in_out": [
         ("stacks on dimension 1", corr2d_multi_in_out_stack_dim1, "dimension 0"),
-        ("transposes each kernel", corr2d_multi_in_out_transposed_kernel, "expected"),
+        (
+            "transposes each kernel",
+            corr2d_multi_in_out_transposed_kernel,
+            "output[0, 0, 0]: expected",
+        ),
     ],
     "ch06.corr2d_multi_in_out_1x1": [
-        ("reshapes X pixel-major", corr2d_multi_in_out_1x1_wrong_reshape, "expected"),
-        ("reads K as (c_i, c_o)", corr2d_multi_in_out_1x1_swapped_kernel, "expected"),
+        (
+            "reshapes X pixel-major",
+            corr2d_multi_in_out_1x1_wrong_reshape,
+            "output[0, 0, 0]: expected",
+        ),
+        (
+            "reads K as (c_i, c_o)",
+            corr2d_multi_in_out_1x1_swapped_kernel,
+            "output[0, 0, 0]: expected",
+        ),
     ],
 }

@@ -150,7 +150,11 @@ MUTANTS = {
     ],
     "ch06.evaluate_accuracy_gpu": [
         ("never calls net.eval()", evaluate_accuracy_gpu_no_eval, "net.eval()"),
-        ("averages per-batch accuracies", evaluate_accuracy_gpu_mean_of_batches, "expected"),
+        (
+            "averages per-batch accuracies",
+            evaluate_accuracy_gpu_mean_of_batches,
+            "output: expected",
+        ),
     ],
     "ch06.train_ch6": [
         ("no xavier initialisation", train_ch6_no_xavier, "xavier_uniform_"),

@@ -35,7 +35,11 @@ def alexnet_sigmoid_classifier(in_channels=1, num_classes=10):
 MUTANTS = {
     "ch07.alexnet": [
         ("max-pool with the default stride (3)", alexnet_pool_default_stride, "in_features=6400"),
-        ("no padding in the first conv", alexnet_no_first_padding, "expected"),
+        (
+            "no padding in the first conv",
+            alexnet_no_first_padding,
+            "layer `0` (Conv2d) outputs values",
+        ),
         (
             "sigmoid in the classifier",
             alexnet_sigmoid_classifier,

@@ -133,7 +133,7 @@ MUTANTS = {
         ("3x3 conv without padding", conv_block_no_padding, "padding and stride"),
     ],
     "ch07.DenseBlock": [
-        ("newest output first", DenseBlockNewestFirst, "expected"),
+        ("newest output first", DenseBlockNewestFirst, "layer `net.1.2` (Conv2d) outputs values"),
         ("no concatenation", DenseBlockNoConcatenation, "ShapeError"),
     ],
     "ch07.transition_block": [

@@ -82,7 +82,7 @@ MUTANTS = {
             InceptionPoolWithoutPadding,
             "in the network's own forward",
         ),
-        ("no ReLU on the pooling path", InceptionNoReluOnPath4, "expected"),
+        ("no ReLU on the pooling path", InceptionNoReluOnPath4, "output[0, 10, 0, 1]: expected"),
     ],
     "ch07.googlenet": [
         (

@@ -50,7 +50,11 @@ def nin_without_dropout(in_channels=1, num_classes=10):
 
 MUTANTS = {
     "ch07.nin_block": [
-        ("no ReLU after the last 1x1 conv", nin_block_last_relu_missing, "expected"),
+        (
+            "no ReLU after the last 1x1 conv",
+            nin_block_last_relu_missing,
+            "output[0, 1, 0, 0]: expected",
+        ),
         ("full-size kernels instead of 1x1", nin_block_all_full_kernels, "has shape"),
     ],
     "ch07.nin": [

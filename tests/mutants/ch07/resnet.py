@@ -98,8 +98,8 @@ def resnet18_stem_without_max_pool(num_classes=10, in_channels=1):
 
 MUTANTS = {
     "ch07.Residual": [
-        ("no shortcut", ResidualWithoutShortcut, "expected"),
-        ("ReLU before the addition", ResidualReluBeforeAdd, "expected"),
+        ("no shortcut", ResidualWithoutShortcut, "output[0, 0, 0, 0]: expected"),
+        ("ReLU before the addition", ResidualReluBeforeAdd, "output[0, 0, 0, 0]: expected"),
         ("1x1 conv without the stride", ResidualUnstrided1x1, "in the network's own forward"),
     ],
     "ch07.resnet_block": [
