@@ -19,7 +19,9 @@ put such an install on PYTHONPATH); d2lkit never depends on it.
 Each contender runs in a process of its own, so that process-wide settings (d2lkit tunes the CPU
 allocator) stay with it; each warms up with one untimed epoch. Repetitions are interleaved, in a
 rotating order, so that a machine shared with other work slows all of them alike; each ratio is
-taken within a repetition, and the median over repetitions is printed.
+taken within a repetition, and the median over repetitions is printed, of wall-clock time and of
+the process's CPU time. On a machine shared with other work the CPU time is the steadier of the
+two (with `--threads 1`, it is the work the epoch did, whatever share of a core it was given).
 
     python benchmarks/bench_rnn.py [--repeats 9] [--device cpu] [--threads N]
 """
@@ -112,7 +114,7 @@ CONTENDERS: dict[str, Callable[[torch.device], Epoch | None]] = {
 
 def worker(name: str, device: torch.device, threads: int | None, conn: Connection) -> None:
     """Serve one contender: warm up, send True (False if it cannot run), then time one epoch
-    per request, sending back its seconds, until asked to stop."""
+    per request, sending back its wall-clock and CPU seconds, until asked to stop."""
     import warnings
 
     # d2l's Accumulator calls float() on a loss that requires grad, which torch warns about
@@ -124,9 +126,9 @@ def worker(name: str, device: torch.device, threads: int | None, conn: Connectio
         epoch()
     conn.send(epoch is not None)
     while epoch is not None and conn.recv():
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         epoch()  # each loop reads its loss back, so the device is done
-        conn.send(time.perf_counter() - start)
+        conn.send((time.perf_counter() - start, time.process_time() - start_cpu))
 
 
 def main() -> None:
@@ -150,10 +152,13 @@ def main() -> None:
 
     load_before = os.getloadavg()[0]
     seconds: dict[str, list[float]] = {name: [] for name in names}
+    cpu_seconds: dict[str, list[float]] = {name: [] for name in names}
     for r in range(args.repeats):
         for name in names[r % len(names) :] + names[: r % len(names)]:
             workers[name][1].send(True)
-            seconds[name].append(workers[name][1].recv())
+            wall, cpu = workers[name][1].recv()
+            seconds[name].append(wall)
+            cpu_seconds[name].append(cpu)
     load_after = os.getloadavg()[0]
     for name in names:
         workers[name][1].send(False)
@@ -170,15 +175,18 @@ def main() -> None:
         f"{args.repeats} interleaved repetitions; load average {load_before:.2f} before, "
         f"{load_after:.2f} after"
     )
-    print(f"{'':<22}{'best s/epoch':>14}{'median s/epoch':>16}{'tokens/s':>10}")
+    print(f"{'':<22}{'best s/epoch':>14}{'median s/epoch':>16}{'tokens/s':>10}{'median cpu s':>14}")
     for name, times in seconds.items():
         median = statistics.median(times)
-        print(f"{name:<22}{min(times):>14.3f}{median:>16.3f}{tokens / median:>10.0f}")
-    ours = seconds["d2lkit"]
+        cpu = statistics.median(cpu_seconds[name])
+        print(f"{name:<22}{min(times):>14.3f}{median:>16.3f}{tokens / median:>10.0f}{cpu:>14.3f}")
     for name in names[1:]:
-        ratio = statistics.median(t / o for t, o in zip(seconds[name], ours))
+        ratio, cpu_ratio = (
+            statistics.median(t / o for t, o in zip(timings[name], timings["d2lkit"]))
+            for timings in (seconds, cpu_seconds)
+        )
         target = " (target >= 1.3x)" if name == "d2l" else ""
-        print(f"{name} / d2lkit: {ratio:.2f}x{target}")
+        print(f"{name} / d2lkit: {ratio:.2f}x wall clock, {cpu_ratio:.2f}x CPU time{target}")
     if not ready["d2l"]:
         print("d2l: skipped, `import d2l.torch` failed (pip install --no-deps d2l)")
 
