@@ -85,7 +85,7 @@ def seq_data_iter_random(
     span = num_subseqs * num_steps
     inputs = corpus[:span].reshape(num_subseqs, num_steps)
     labels = corpus[1 : span + 1].reshape(num_subseqs, num_steps)
-    order = torch.randperm(num_subseqs, generator=generator)
+    order = torch.randperm(num_subseqs, generator=generator).to(corpus.device)
     for start in range(0, num_subseqs // batch_size * batch_size, batch_size):
         idx = order[start : start + batch_size]
         yield inputs.index_select(0, idx), labels.index_select(0, idx)
@@ -117,8 +117,9 @@ def seq_data_iter_sequential(
 class SeqDataLoader:
     """Minibatches of the Time Machine corpus, sampled anew on every pass.
 
-    Holds `corpus` (an int64 tensor of the first `max_tokens` character indices) and `vocab`;
-    iterating yields `(X, Y)` pairs of `(batch_size, num_steps)` as the chosen sampler does.
+    Holds `corpus` (an int64 tensor of the first `max_tokens` character indices, on `device`
+    when given, so that batches are cut there with no copy per batch) and `vocab`; iterating
+    yields `(X, Y)` pairs of `(batch_size, num_steps)` as the chosen sampler does.
     """
 
     def __init__(
@@ -129,12 +130,13 @@ class SeqDataLoader:
         max_tokens: int,
         *,
         generator: torch.Generator | None = None,
+        device: torch.device | str | None = None,
     ) -> None:
         self.data_iter_fn: Callable[..., Iterator[Batch]] = (
             seq_data_iter_random if use_random_iter else seq_data_iter_sequential
         )
         corpus, self.vocab = load_corpus_time_machine(max_tokens)
-        self.corpus = torch.tensor(corpus, dtype=torch.int64)
+        self.corpus = torch.tensor(corpus, dtype=torch.int64, device=device)
         self.batch_size, self.num_steps = batch_size, num_steps
         self.generator = generator
 
@@ -151,13 +153,15 @@ def load_data_time_machine(
     max_tokens: int = 10000,
     *,
     seed: int | None = None,
+    device: torch.device | str | None = None,
 ) -> tuple[SeqDataLoader, Vocab]:
     """`(data_iter, vocab)` over the first `max_tokens` characters of the book.
 
-    Batches are `X, Y: (batch_size, num_steps)` int64; `seed` fixes the sampling.
+    Batches are `X, Y: (batch_size, num_steps)` int64, on `device` when given (the corpus is
+    moved there once); `seed` fixes the sampling.
     """
     generator = None if seed is None else torch.Generator().manual_seed(seed)
     data_iter = SeqDataLoader(
-        batch_size, num_steps, use_random_iter, max_tokens, generator=generator
+        batch_size, num_steps, use_random_iter, max_tokens, generator=generator, device=device
     )
     return data_iter, data_iter.vocab

@@ -151,3 +151,11 @@ def test_load_data_time_machine(data_root, use_random_iter):
     assert not all(torch.equal(a[0], b[0]) for a, b in zip(first, second))
     again = list(load_data_time_machine(32, 35, use_random_iter, seed=0)[0])
     assert all(torch.equal(a[0], b[0]) for a, b in zip(first, again))
+
+
+@pytest.mark.parametrize("use_random_iter", [False, True])
+def test_batches_are_cut_on_the_corpus_device(data_root, use_random_iter):
+    # the meta device stands in for a GPU: no data, but every op must stay on it
+    data_iter, _ = load_data_time_machine(4, 5, use_random_iter, 200, seed=0, device="meta")
+    batches = list(data_iter)
+    assert batches and all(X.is_meta and Y.is_meta for X, Y in batches)
