@@ -127,7 +127,8 @@ def test_bidirectional_output_layer_reads_both_directions():
 @pytest.mark.parametrize(
     ("get_params", "init_state", "forward_fn"),
     [(get_gru_params, init_gru_state, gru), (get_lstm_params, init_lstm_state, lstm),
-     (get_deep_rnn_params, init_deep_rnn_state, deep_rnn)],
+     (get_deep_rnn_params, init_deep_rnn_state, deep_rnn),
+     (get_bi_rnn_params, init_bi_rnn_state, bi_rnn)],
 )  # fmt: skip
 def test_plugs_into_rnn_model_scratch_and_learns(get_params, init_state, forward_fn):
     torch.manual_seed(0)
