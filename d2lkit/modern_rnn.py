@@ -71,6 +71,15 @@ def _input_terms(inputs: Tensor, W_x: Tensor, b: Tensor) -> Tensor:
     )
 
 
+def _steps(inputs: Tensor, W_x: Tensor, b: Tensor) -> tuple[Tensor, ...]:
+    """The input terms of each step, `X_t W_x + b`, for a loop over time.
+
+    unbind rather than indexing step t in the loop: the gradient of `terms[t]` would be a zero
+    tensor of all steps' size with one step filled in, for every step; unbind's gathers them in one.
+    """
+    return _input_terms(inputs, W_x, b).unbind(0)
+
+
 def _output(Hs: Tensor, W_hq: Tensor, b_q: Tensor) -> Tensor:
     """Hidden states `(num_steps, batch_size, h)` -> logits `(num_steps * batch_size, q)`."""
     return torch.addmm(b_q, Hs.reshape(-1, Hs.shape[-1]), W_hq)
@@ -103,8 +112,7 @@ def gru(inputs: Tensor, state: tuple[Tensor], params: Params) -> tuple[Tensor, t
     """
     W_xz, W_hz, b_z, W_xr, W_hr, b_r, W_xh, W_hh, b_h, W_hq, b_q = params
     (H,) = state
-    XZ, XR = _input_terms(inputs, W_xz, b_z), _input_terms(inputs, W_xr, b_r)
-    XH = _input_terms(inputs, W_xh, b_h)
+    XZ, XR, XH = _steps(inputs, W_xz, b_z), _steps(inputs, W_xr, b_r), _steps(inputs, W_xh, b_h)
     Hs = []
     for t in range(inputs.shape[0]):
         Z = torch.sigmoid(XZ[t] + H @ W_hz)
@@ -144,8 +152,8 @@ def lstm(
     """
     W_xi, W_hi, b_i, W_xf, W_hf, b_f, W_xo, W_ho, b_o, W_xc, W_hc, b_c, W_hq, b_q = params
     H, C = state
-    XI, XF = _input_terms(inputs, W_xi, b_i), _input_terms(inputs, W_xf, b_f)
-    XO, XC = _input_terms(inputs, W_xo, b_o), _input_terms(inputs, W_xc, b_c)
+    XI, XF = _steps(inputs, W_xi, b_i), _steps(inputs, W_xf, b_f)
+    XO, XC = _steps(inputs, W_xo, b_o), _steps(inputs, W_xc, b_c)
     Hs = []
     for t in range(inputs.shape[0]):
         I = torch.sigmoid(XI[t] + H @ W_hi)
