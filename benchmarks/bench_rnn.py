@@ -13,8 +13,9 @@ Every contender starts from the same seed and draws the same minibatches.
 - d2l loop, d2lkit model: d2l's `train_epoch_ch8` on d2lkit's model, which splits the gain
   between the model and the loop.
 
-The two d2l contenders run only when `import d2l.torch` works (`pip install --no-deps d2l`, or
-put such an install on PYTHONPATH); d2lkit never depends on it.
+The two d2l contenders run only when `import d2l.torch` gives the d2l of the book's v2 chapters,
+0.17.x, which the zh v2 notebooks ran (`pip install --no-deps d2l==0.17.6`, or such an install put
+on PYTHONPATH): d2l 1.x has no `train_epoch_ch8`. d2lkit never depends on it.
 
 Each contender runs in a process of its own, so that process-wide settings (d2lkit tunes the CPU
 allocator) stay with it; each warms up with one untimed epoch. Repetitions are interleaved, in a
@@ -81,6 +82,8 @@ def _d2l_epoch(device: torch.device, forward_fn) -> Epoch | None:
     try:
         import d2l.torch as d2l
     except ImportError:
+        return None
+    if not hasattr(d2l, "train_epoch_ch8"):
         return None
     train_iter, vocab_size = _setup(device)
     net = d2l.RNNModelScratch(
@@ -188,7 +191,7 @@ def main() -> None:
         target = " (target >= 1.3x)" if name == "d2l" else ""
         print(f"{name} / d2lkit: {ratio:.2f}x wall clock, {cpu_ratio:.2f}x CPU time{target}")
     if not ready["d2l"]:
-        print("d2l: skipped, `import d2l.torch` failed (pip install --no-deps d2l)")
+        print("d2l: skipped, no d2l 0.17 to import (pip install --no-deps d2l==0.17.6)")
 
 
 if __name__ == "__main__":
