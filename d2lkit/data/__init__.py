@@ -1,5 +1,5 @@
-"""The book's datasets: a verified registry of files under one data root, Fashion-MNIST batches
-and the synthetic arrays of chapter 3."""
+"""The book's datasets: a verified registry of files under one data root, Fashion-MNIST batches,
+the synthetic arrays of chapter 3 and the Time Machine corpus of chapters 8-9."""
 
 from d2lkit.data.arrays import load_array, synthetic_data
 from d2lkit.data.fashion_mnist import (
@@ -9,10 +9,19 @@ from d2lkit.data.fashion_mnist import (
     load_data_fashion_mnist,
 )
 from d2lkit.data.registry import DATASETS, DataError, data_root, dataset, get_path, verify
+from d2lkit.data.timemachine import (
+    SeqDataLoader,
+    load_corpus_time_machine,
+    load_data_time_machine,
+    read_time_machine,
+    seq_data_iter_random,
+    seq_data_iter_sequential,
+)
 
 __all__ = [
     "DATASETS",
     "DataError",
+    "SeqDataLoader",
     "TensorBatches",
     "data_root",
     "dataset",
@@ -20,7 +29,12 @@ __all__ = [
     "get_fashion_mnist_labels",
     "get_path",
     "load_array",
+    "load_corpus_time_machine",
     "load_data_fashion_mnist",
+    "load_data_time_machine",
+    "read_time_machine",
+    "seq_data_iter_random",
+    "seq_data_iter_sequential",
     "synthetic_data",
     "verify",
 ]

@@ -103,7 +103,7 @@ DATASETS: dict[str, Dataset] = {
             "timemachine",
             "timemachine",
             (_d2l("timemachine.txt", "090b5e7e70c295757f55df93cb0a180b9691891a"),),
-            "H. G. Wells, The Time Machine, plain text (language models, chapters 9-10)",
+            "H. G. Wells, The Time Machine, plain text (language models, chapters 8-9)",
             "Project Gutenberg eBook #35 via d2l; public domain in the USA",
         ),
         Dataset(
@@ -127,7 +127,7 @@ DATASETS: dict[str, Dataset] = {
                     _FRA_ENG_ZIP_SHA1,
                 ),
             ),
-            "English-French sentence pairs, tab-separated (machine translation, chapter 10)",
+            "English-French sentence pairs, tab-separated (machine translation, chapters 9-10)",
             "Tatoeba (tatoeba.org) via manythings.org/anki, packaged by d2l; CC BY 2.0",
         ),
         Dataset(
@@ -137,7 +137,7 @@ DATASETS: dict[str, Dataset] = {
                 _d2l("kaggle_house_pred_train.csv", "585e9cc93e70b39160e7921475f9bcd7d31219ce"),
                 _d2l("kaggle_house_pred_test.csv", "fa19780a7b011d9b009e8bff8e99922a8ee2eb90"),
             ),
-            "Kaggle House Prices (Ames, Iowa): 1,460 training and 1,459 test houses (chapter 5)",
+            "Kaggle House Prices (Ames, Iowa): 1,460 training and 1,459 test houses (chapter 4)",
             "Kaggle competition data (D. De Cock, 2011) via d2l; non-commercial educational use",
         ),
         Dataset(
@@ -145,7 +145,7 @@ DATASETS: dict[str, Dataset] = {
             "airfoil",
             (_d2l("airfoil_self_noise.dat", "76e5be1548fd8222e5074cf0faae75edff8cf93f"),),
             "NASA airfoil self-noise: 1,503 rows of 6 tab-separated columns "
-            "(optimization, chapter 12)",
+            "(optimization, chapter 11)",
             "UCI Machine Learning Repository, Airfoil Self-Noise (Brooks, Pope, Marcolini); "
             "CC BY 4.0",
         ),
