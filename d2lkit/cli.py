@@ -49,7 +49,12 @@ def _table(rows: Sequence[Sequence[str]]) -> str:
     )
 
 
-_BOOK_LABELS = {"train_loss": "loss", "train_acc": "train acc", "test_acc": "test acc"}
+_BOOK_LABELS = {
+    "train_loss": "loss",
+    "train_acc": "train acc",
+    "test_acc": "test acc",
+    "mean_bleu": "mean bleu",
+}
 
 
 def _book_result(key: str, value: float) -> str:
@@ -57,9 +62,21 @@ def _book_result(key: str, value: float) -> str:
         return f"{_BOOK_LABELS[key]} {value:.3f}"  # as the book prints them
     if key == "examples_per_sec":
         return f"{value:.1f} examples/sec (V100)"  # every speed in the book is on its V100
+    if key == "tokens_per_sec":
+        return f"{value:.1f} tokens/sec (V100)"
+    if key == "perplexity":
+        return f"perplexity {value:.1f}"
     if key.endswith("log_rmse"):
         return f"{key.replace('_', ' ')} {value:f}"  # 4.10 prints six decimals
     return f"{key} {value:g}"
+
+
+def _input(spec) -> str:
+    """What a model reads: an image size, or a dataset (with the sequence length)."""
+    if spec.dataset == "fashion-mnist":
+        size = spec.resize or 28
+        return f"{size}x{size}"
+    return spec.dataset if spec.num_steps is None else f"{spec.dataset}, {spec.num_steps} steps"
 
 
 def _book_results(book: dict[str, float]) -> str:
@@ -90,6 +107,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
         amp_dtype=args.amp_dtype,
         channels_last=args.channels_last,
         compile=args.compile,
+        random_iter=args.random_iter,
+        beam=args.beam,
     )
     report = runs.train(spec, config)
     print(report.summary)
@@ -103,7 +122,6 @@ def _cmd_models(args: argparse.Namespace) -> int:
 
     rows = [["name", "section", "epochs", "lr", "batch", "input", "book results", "description"]]
     for spec in models.MODELS.values():
-        size = spec.resize or 28
         rows.append(
             [
                 spec.name,
@@ -111,7 +129,7 @@ def _cmd_models(args: argparse.Namespace) -> int:
                 str(spec.epochs),
                 f"{spec.lr:g}",
                 str(spec.batch_size),
-                f"{size}x{size}" if spec.dataset == "fashion-mnist" else spec.dataset,
+                _input(spec),
                 _book_results(dict(spec.book)),
                 spec.description,
             ]
@@ -195,6 +213,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="at most N batches per pass (smoke tests)",
     )
     train.add_argument("--no-progress", action="store_true", help="no progress bar")
+    train.add_argument(
+        "--random-iter",
+        action="store_true",
+        help="language models: sample minibatches at random positions (default: sequential)",
+    )
+    train.add_argument(
+        "--beam",
+        type=_positive_int,
+        metavar="K",
+        help="seq2seq: translate by beam search of width K (default: greedy)",
+    )
     speed = train.add_argument_group(
         "speed",
         "left out: bf16 AMP and channels-last for conv nets with inputs of 64x64 or more on a "

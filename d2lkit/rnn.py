@@ -239,15 +239,17 @@ def train_epoch_ch8(
     updater: Updater,
     device: Device,
     use_random_iter: bool,
+    *,
+    theta: float = 1.0,
 ) -> tuple[float, float]:
     """One epoch of language-model training; returns `(perplexity, tokens_per_sec)`.
 
     Batches are `X, Y: (batch_size, num_steps)` token indices. With random sampling the state
     starts afresh at every minibatch; with sequential partitioning it carries over, detached so
     that gradients stop at the minibatch boundary. `loss` is a mean (`nn.CrossEntropyLoss()`);
-    gradients are clipped to norm 1, then an optimizer steps, or a scratch updater is called
-    with batch_size 1 since the loss is already averaged. Perplexity is `exp` of the mean loss
-    per token.
+    gradients are clipped to norm `theta` (the book's 1), then an optimizer steps, or a scratch
+    updater is called with batch_size 1 since the loss is already averaged. Perplexity is `exp`
+    of the mean loss per token.
     """
     device = torch.device(device)
     if device.type == "cpu":
@@ -271,11 +273,11 @@ def train_epoch_ch8(
         if isinstance(updater, torch.optim.Optimizer):
             updater.zero_grad()
             l.backward()
-            grad_clipping(net, 1)
+            grad_clipping(net, theta)
             updater.step()
         else:
             l.backward()
-            grad_clipping(net, 1)
+            grad_clipping(net, theta)
             updater(1)
         loss_sum += l.detach() * y.numel()
         num_tokens += y.numel()

@@ -23,6 +23,7 @@ import torch
 from torch import Tensor, nn
 
 from d2lkit.data.fra_eng import truncate_pad
+from d2lkit.rnn import grad_clipping
 from d2lkit.text import Vocab
 
 __all__ = [
@@ -189,20 +190,6 @@ def _xavier_init(m: nn.Module) -> None:
                 nn.init.xavier_uniform_(param)
 
 
-def _clip_gradients(params: list[nn.Parameter], theta: float) -> None:
-    """Scale all gradients together so that their global L2 norm is at most ``theta``.
-
-    The scale is ``min(1, theta / norm)`` computed on the device, so no step waits for the host.
-    """
-    grads = [p.grad for p in params if p.grad is not None]
-    if not grads:
-        return
-    norm = torch.sqrt(sum(torch.sum(g.detach() ** 2) for g in grads))
-    scale = torch.clamp(theta / norm, max=1.0)
-    for g in grads:
-        g.mul_(scale)
-
-
 def train_seq2seq(
     net: EncoderDecoder,
     data_iter: Iterable[tuple[Tensor, Tensor, Tensor, Tensor]],
@@ -242,7 +229,7 @@ def train_seq2seq(
             Y_hat, _ = net(X, dec_input, X_valid_len)
             l = loss(Y_hat, Y, Y_valid_len)
             l.sum().backward()
-            _clip_gradients(params, 1.0)
+            grad_clipping(net, 1.0)
             optimizer.step()
             loss_sum += l.detach().sum()
             num_tokens += Y_valid_len.sum()

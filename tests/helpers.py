@@ -111,3 +111,37 @@ def book_cnn_zoo() -> dict[str, tuple]:
             section, float(lr), int(batch), int(size), tuple(float(v) for v in book)
         )  # fmt: skip
     return zoo
+
+
+# the inventory's chapter 9 table rows, as `d2lkit train` names the models
+_CHAPTER_9_MODELS = {
+    "9.1 GRU scratch": "gru",
+    "9.1 GRU concise": "gru-concise",
+    "9.2 LSTM scratch": "lstm",
+    "9.2 LSTM concise": "lstm-concise",
+    "9.3 deep LSTM": "deep-lstm",
+    "9.4 BiLSTM": "bi-lstm",
+}
+
+
+def book_language_models() -> dict[str, tuple]:
+    """name -> (section, lr, (perplexity, tokens/sec)) of the language models of 8.5-9.4 as the
+    book reports them (zh v2, on a V100), parsed from the curriculum inventory."""
+    text = INVENTORY.read_text(encoding="utf-8")
+    models = {}
+    for name, section, head in (("rnn", "8.5", "#### 8.5 "), ("rnn-concise", "8.6", "#### 8.6 ")):
+        body = text[text.index(head) :]
+        body = body[: body.index("\n#### ", 1)]
+        lr = float(re.search(r"lr (\d+(?:\.\d+)?)", body)[1])
+        # 8.5 prints its line in Chinese: 困惑度 (perplexity) ..., 词元/秒 (tokens/sec)
+        result = re.search(r"(?:perplexity|困惑度) ([\d.]+), ([\d.]+) (?:tokens/sec|词元/秒)", body)
+        models[name] = (section, lr, (float(result[1]), float(result[2])))
+    row = (
+        r"^\| (9\.\d [^|\[]+?) (?:\[\w\] )?\| [^|]+ \| \d+ \| \D*([\d.]+)[^|]* \| "
+        r"`perplexity ([\d.]+), ([\d.]+) tokens/sec"
+    )
+    for label, lr, perplexity, speed in re.findall(row, text, re.MULTILINE):
+        models[_CHAPTER_9_MODELS[label]] = (
+            label[:3], float(lr), (float(perplexity), float(speed))
+        )  # fmt: skip
+    return models

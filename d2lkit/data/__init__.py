@@ -1,5 +1,6 @@
 """The book's datasets: a verified registry of files under one data root, Fashion-MNIST batches,
-the synthetic arrays of chapter 3 and the Time Machine corpus of chapters 8-9."""
+the synthetic arrays of chapter 3, the Time Machine corpus of chapters 8-9 and the fra-eng
+translation pairs of chapters 9-10."""
 
 from d2lkit.data.arrays import load_array, synthetic_data
 from d2lkit.data.fashion_mnist import (
@@ -7,6 +8,14 @@ from d2lkit.data.fashion_mnist import (
     fashion_mnist_tensors,
     get_fashion_mnist_labels,
     load_data_fashion_mnist,
+)
+from d2lkit.data.fra_eng import (
+    build_array_nmt,
+    load_data_nmt,
+    preprocess_nmt,
+    read_data_nmt,
+    tokenize_nmt,
+    truncate_pad,
 )
 from d2lkit.data.registry import DATASETS, DataError, data_root, dataset, get_path, verify
 from d2lkit.data.timemachine import (
@@ -19,6 +28,12 @@ from d2lkit.data.timemachine import (
 )
 
 __all__ = [
+    "build_array_nmt",
+    "load_data_nmt",
+    "preprocess_nmt",
+    "read_data_nmt",
+    "tokenize_nmt",
+    "truncate_pad",
     "DATASETS",
     "DataError",
     "SeqDataLoader",

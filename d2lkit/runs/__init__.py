@@ -2,7 +2,8 @@
 
 `spec` describes a run (`ModelSpec`, `TrainConfig`, `Report`) and builds its metrics; each other
 module trains one kind of model: `classifier` (images, chapters 3-7), `kfold` (k-fold regression,
-4.10). A model's `ModelSpec.kind` picks its runner from `RUNNERS`. To add a kind of run, write its
+4.10), `language_model` (the characters of The Time Machine, 8.5-9.4) and `seq2seq` (translation,
+9.7). A model's `ModelSpec.kind` picks its runner from `RUNNERS`. To add a kind of run, write its
 module with a `run(spec, config) -> Report` and list it here.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from d2lkit.errors import D2lkitError
-from d2lkit.runs import classifier, kfold
+from d2lkit.runs import classifier, kfold, language_model, seq2seq
 from d2lkit.runs.spec import ModelSpec, Report, TrainConfig
 
 __all__ = ["RUNNERS", "ModelSpec", "Report", "TrainConfig", "train"]
@@ -19,6 +20,8 @@ __all__ = ["RUNNERS", "ModelSpec", "Report", "TrainConfig", "train"]
 RUNNERS: dict[str, Callable[[ModelSpec, TrainConfig], Report]] = {
     "image-classifier": classifier.run,
     "k-fold-regression": kfold.run,
+    "language-model": language_model.run,
+    "seq2seq": seq2seq.run,
 }
 
 

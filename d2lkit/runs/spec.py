@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ MakeOptimizer = Callable[[Iterable[nn.Parameter], float], torch.optim.Optimizer]
 
 __all__ = [
     "Loss",
+    "Capped",
     "MakeOptimizer",
     "ModelSpec",
     "Report",
@@ -39,12 +41,14 @@ __all__ = [
 class ModelSpec:
     """A trainable model of the book: how to build and train it, and what the book reports.
 
-    build() -> a fresh net; loss() -> a loss returning one value per example
-    (`reduction='none'`), (batch_size,); optimizer(params, lr) -> a torch optimizer.
+    build() -> a fresh net (a language model's build takes `(vocab_size, device)`, a seq2seq
+    model's `(src_vocab_size, tgt_vocab_size)`: their vocabularies come from the data); loss() ->
+    the loss (an image classifier's returns one value per example, `reduction='none'`);
+    optimizer(params, lr) -> a torch optimizer.
     lr, batch_size and epochs are the book's; resize is the input side length the data is
     resized to (None: the dataset's own). `kind` names the runner (`d2lkit.runs.RUNNERS`):
-    "image-classifier" or "k-fold-regression". num_steps (a sequence length) and grad_clip (a
-    global gradient-norm bound) are for the sequence models' runners. book holds the book's
+    "image-classifier", "k-fold-regression", "language-model" or "seq2seq". num_steps (a sequence
+    length) and grad_clip (a global gradient-norm bound) are the sequence models'. book holds the book's
     reported final values, e.g. {"train_loss": 0.447, "train_acc": 0.848, "test_acc": 0.836}.
     """
 
@@ -85,6 +89,10 @@ class TrainConfig:
     # torch.compile the net (inductor); off, since on a 2-core CPU LeNet compiles for 75 s and
     # then steps no faster: a 10-epoch run would only lose
     compile: bool = False
+    # language models: sample minibatches at random positions (the state starts afresh each time)
+    random_iter: bool = False
+    # seq2seq: decode the test sentences by beam search of this width (None: greedy)
+    beam: int | None = None
 
     def __post_init__(self) -> None:
         # here rather than in a runner, so that a bad name fails before any data is loaded
@@ -105,6 +113,17 @@ class Report:
     metrics: dict[str, Any]
     summary: str
     files: list[Path] = field(default_factory=list)
+
+
+class Capped:
+    """The first `n` batches of every pass over `batches` (all of them when n is None): a
+    re-iterable loader cut short for smoke runs."""
+
+    def __init__(self, batches: Iterable, n: int | None) -> None:
+        self.batches, self.n = batches, n
+
+    def __iter__(self) -> Iterator:
+        return islice(iter(self.batches), self.n)
 
 
 def seed_everything(seed: int) -> None:

@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from d2lkit import seq2seq
 from d2lkit.seq2seq import (
     Decoder,
     Encoder,
@@ -353,20 +352,6 @@ def test_bleu_matches_the_counting_method(pred, label, k):
 
 
 # ---------------------------------------------------------------- training
-def test_clip_gradients_matches_clip_grad_norm():
-    torch.manual_seed(0)
-    for scale in (0.01, 1.0, 30.0):
-        params = [nn.Parameter(torch.randn(3, 4)), nn.Parameter(torch.randn(5))]
-        copies = [nn.Parameter(p.detach().clone()) for p in params]
-        for p, c in zip(params, copies):
-            p.grad = scale * torch.randn_like(p)
-            c.grad = p.grad.clone()
-        seq2seq._clip_gradients(params, 1.0)
-        nn.utils.clip_grad_norm_(copies, 1.0)
-        for p, c in zip(params, copies):
-            torch.testing.assert_close(p.grad, c.grad)
-
-
 def copy_task(n=48, num_steps=6, seed=0):
     """A source-to-target copy task with a 4-word vocabulary, as load_data_nmt batches."""
     words = ["w", "x", "y", "z"]
