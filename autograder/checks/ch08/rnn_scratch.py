@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 from autograder.checks.ch08._common import _out, _shape, compare_grads
 from autograder.compare import compare_values
-from autograder.hints import LAYERS, close
+from autograder.hints import close
 from autograder.spec import Case, Compare, Exercise, Fixture
 from autograder.strategies import randint, randn
 from d2lkit import rnn as reference
@@ -144,8 +144,19 @@ def _rnn_cases() -> list[Case]:
     ]
 
 
+# 35 float32 steps of a recurrence summed in another order than the reference's drift past the
+# default float32 tolerance; float64 keeps its own
+_RNN_SPEC = Compare(rtol=1e-4, atol=1e-5)
+
+
+def _rnn_spec(case: Case) -> Compare:
+    if case.fixture.params["inputs"].dtype == torch.float64:
+        return Compare()
+    return _RNN_SPEC
+
+
 def _check_rnn(case: Case, expected: dict, student: dict) -> str | None:
-    spec = Compare()
+    spec = _rnn_spec(case)
     problem = compare_values(expected["output"], _out(student), spec)
     if problem:
         return problem
@@ -166,15 +177,12 @@ def _rnn_hint(case: Case, expected: dict, student: dict) -> str | None:
     outputs, state = out
     want_outputs, _ = expected["output"]
     steps, batch = case.fixture.params["inputs"].shape[:2]
-    if _shape(outputs) == (batch, steps * want_outputs.shape[1]) or _shape(outputs) == (
-        steps,
-        batch,
-        want_outputs.shape[1],
-    ):
+    vocab = want_outputs.shape[1]
+    if _shape(outputs) in ((batch, steps * vocab), (steps, batch, vocab)):
         return "concatenate the steps' outputs on dimension 0: (num_steps * batch_size, vocab_size)"
     if not isinstance(state, (list, tuple)):
         return "return the state as a tuple (H,), as it came in"
-    if close(outputs, expected["output"][0], LAYERS):
+    if compare_values(expected["output"], out, _rnn_spec(case)) is None:
         return (
             "the outputs are right but a gradient is not: keep every step on the graph "
             "(no .detach() or torch.no_grad inside), and use tanh"
