@@ -3,12 +3,14 @@ module called through `sequences.module_call`, and small helpers for hints."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
 
 from autograder.compare import GRAD_LOOSENING, compare_values
 from autograder.spec import Case, Compare, Fixture, T
+from autograder.strategies import randint, randn
 
 # the word lists the stand-in translator's vocabularies are made of (<unk>, <pad>, <bos>, <eos>
 # come first); TINY_TGT makes a 6-token target vocabulary, small enough for exhaustive search
@@ -119,3 +121,160 @@ def module_checker(spec: Compare | None = None, state_names: tuple[str, ...] = (
         return None
 
     return check
+
+
+# ---------------------------------------------------------------- 9.1-9.4 cells from scratch
+# the built-ins a from-scratch recurrent layer could hide behind, and the reference modules
+RNN_BUILTINS = (
+    "gru", "gru_cell", "lstm", "lstm_cell", "rnn_tanh", "rnn_tanh_cell", "rnn_relu",
+    "rnn_relu_cell", "_thnn_fused_gru_cell", "_thnn_fused_lstm_cell", "d2lkit.modern_rnn",
+    "d2lkit.rnn",
+)  # fmt: skip
+
+
+def _shape(value: Any) -> tuple[int, ...] | None:
+    return tuple(value.shape) if isinstance(value, torch.Tensor) else None
+
+
+def gate_shapes(num_inputs: int, num_hiddens: int) -> list[tuple[int, ...]]:
+    """[W_x*, W_h*, b_*] of one gate (or one tanh layer)."""
+    return [(num_inputs, num_hiddens), (num_hiddens, num_hiddens), (num_hiddens,)]
+
+
+def scratch_case(
+    name: str,
+    steps: int,
+    batch: int,
+    vocab: int,
+    shapes: list[tuple[int, ...]],
+    num_states: int,
+    seed: int,
+    **kw: Any,
+) -> Case:
+    """A call `f(inputs, state, params)` through `ch09.scratch_rnn`: one-hot (or, with
+    `one_hot=False`, dense) inputs, a random state of `num_states` tensors, random parameters
+    of `shapes` (scale 0.5, so that the gates bend)."""
+    dtype = kw.pop("dtype", torch.float32)
+    hiddens = kw.pop("hiddens")
+    if kw.pop("one_hot", True):
+        inputs = torch.nn.functional.one_hot(randint(vocab, steps, batch, seed=seed), vocab)
+        inputs = inputs.to(dtype)
+    else:
+        inputs = randn(steps, batch, vocab, seed=seed, dtype=dtype)
+    state = tuple(
+        randn(batch, hiddens, seed=seed + 1 + i, scale=0.5, dtype=dtype) for i in range(num_states)
+    )
+    params = [
+        randn(*shape, seed=seed + 10 + i, scale=0.5, dtype=dtype) for i, shape in enumerate(shapes)
+    ]
+    fixture = Fixture("ch09.scratch_rnn", {"inputs": inputs, "state": state, "params": params})
+    return Case(name, fixture=fixture, grad=(0,), seed=seed, **kw)
+
+
+def compare_grads(expected: Any, got: Any, names: list[str], spec: Compare) -> str | None:
+    """The first of `names`' gradients that differs (tolerances loosened as for every gradient)."""
+    expected = list(expected or [])
+    got = list(got) if isinstance(got, (list, tuple)) else []
+    got += [None] * (len(expected) - len(got))
+    for name, want, have in zip(names, expected, got):
+        if want is None:
+            continue
+        if have is None:
+            return f"gradient of {name}: expected a gradient, got None (is it on the graph?)"
+        problem = compare_values(want, have, spec, f"gradient of {name}", GRAD_LOOSENING)
+        if problem:
+            return problem
+    return None
+
+
+def scratch_checker(param_names: list[str], state_names: list[str], spec: Compare | None = None):
+    """Judge `f(inputs, state, params)`: the outputs and the final state, then the gradients of
+    the inputs, of the initial state and of every parameter."""
+    spec = spec or Compare()
+
+    def check(case: Case, expected: dict, student: dict) -> str | None:
+        problem = compare_values(expected["output"], _out(student), spec)
+        if problem:
+            return problem
+        problem = compare_grads(expected["grads"], student.get("grads"), ["inputs"], spec)
+        if problem:
+            return problem
+        want, got = expected["after"], student.get("after") or {}
+        problem = compare_grads(want["state_grads"], got.get("state_grads"), state_names, spec)
+        if problem:
+            return problem
+        return compare_grads(want["param_grads"], got.get("param_grads"), param_names, spec)
+
+    return check
+
+
+def scratch_hint_shapes(case: Case, expected: dict, student: dict) -> str | None:
+    """The shape mistakes every from-scratch recurrent forward can make."""
+    out = _out(student)
+    if not isinstance(out, (list, tuple)) or len(out) != 2:
+        return "return the pair (outputs, state)"
+    outputs, state = out
+    want_outputs, want_state = expected["output"]
+    steps, batch = case.fixture.params["inputs"].shape[:2]
+    if _shape(outputs) == (steps, batch, want_outputs.shape[1]):
+        return "concatenate the steps' outputs on dimension 0: (num_steps * batch_size, vocab_size)"
+    if not isinstance(state, (list, tuple)):
+        return f"return the state as a tuple of {len(want_state)} tensors, as it came in"
+    return None
+
+
+def params_checker(shapes_of: Any, names: list[str], weights: list[str]):
+    """Judge `get_*_params(vocab_size, num_hiddens, device, ...)`: a list of float32 tensors of
+    `shapes_of(*args)`, biases zero, the `weights` drawn from N(0, 0.01^2)."""
+
+    def check(case: Case, expected: dict, student: dict) -> str | None:
+        out = _out(student)
+        shapes = shapes_of(*case.args, **case.kwargs)
+        if not isinstance(out, (list, tuple)) or len(out) != len(shapes):
+            return f"return the list [{', '.join(names)}]"
+        for name, p, shape in zip(names, out, shapes):
+            if _shape(p) != shape:
+                got = _shape(p) or type(p).__name__
+                return f"{name} should be a tensor of shape {shape}, got {got}"
+            if p.dtype != torch.float32:
+                return f"{name} should be float32, got {p.dtype}"
+        for name, p in zip(names, out):
+            if name.startswith("b_") and bool(p.any()):
+                return f"{name} should start at zeros"
+        for name, p in zip(names, out):
+            if name not in weights:
+                continue
+            p = p.double()
+            n, std, mean = p.numel(), float(p.std()), float(p.mean())
+            if abs(std - 0.01) > 0.06 / math.sqrt(2 * n) + 1e-4 or abs(mean) > 0.06 / math.sqrt(n):
+                return (
+                    f"{name} should be drawn from N(0, 0.01^2): torch.randn(shape) * 0.01; yours "
+                    f"has mean {mean:.3g} and standard deviation {std:.3g}"
+                )
+        return None
+
+    return check
+
+
+def params_cases(extra: tuple = ()) -> list[Case]:
+    return [
+        Case("vocab 28, 256 hiddens (the book's)", (28, 256, "cpu", *extra), seed=951),
+        Case("vocab 10, 64 hiddens", (10, 64, "cpu", *extra), seed=952),
+        Case("vocab 40, 100 hiddens", (40, 100, "cpu", *extra), seed=953, visible=False),
+    ]
+
+
+def state_cases() -> list[Case]:
+    return [
+        Case("batch 2, 256 hiddens", (2, 256, "cpu")),
+        Case("batch 1, 4 hiddens", (1, 4, "cpu")),
+        Case(
+            "batch 32, 16 hiddens, device as a keyword", (32, 16), {"device": "cpu"}, visible=False
+        ),
+    ]
+
+
+def state_hint(case: Case, expected: dict, student: dict) -> str | None:
+    if isinstance(_out(student), torch.Tensor):
+        return "return a tuple of tensors, as the other models' states are"
+    return None

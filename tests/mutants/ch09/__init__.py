@@ -5,9 +5,22 @@ MUTANTS maps an exercise id to (name, implementation, a phrase its failure messa
 One module per section; `MUTANTS` merges theirs in the book's order.
 """
 
-from . import beam_search, encoder_decoder, machine_translation, seq2seq
+from . import (
+    beam_search,
+    bi_rnn,
+    deep_rnn,
+    encoder_decoder,
+    gru,
+    lstm,
+    machine_translation,
+    seq2seq,
+)
 
 MUTANTS = {
+    **gru.MUTANTS,
+    **lstm.MUTANTS,
+    **deep_rnn.MUTANTS,
+    **bi_rnn.MUTANTS,
     **machine_translation.MUTANTS,
     **encoder_decoder.MUTANTS,
     **seq2seq.MUTANTS,
