@@ -192,8 +192,9 @@ print(Y.shape, len(new_state), new_state[0].shape)
 #
 # where $\mathbf{g}$ stacks the gradients of every parameter (`net.parameters()` for an
 # `nn.Module`, `net.params` for a scratch model) and $\|\mathbf{g}\|$ is the square root of the
-# sum of all their squared entries. Scale the `.grad` tensors **in place**, and leave them as
-# they are when the norm is at most $\theta$. `nn.utils.clip_grad_norm_` is off limits.
+# sum of all their squared entries: compute it from the squared entries yourself
+# (`nn.utils.clip_grad_norm_` and `torch.linalg.vector_norm` are off limits). Scale the `.grad`
+# tensors **in place**, and leave them as they are when the norm is at most $\theta$.
 
 
 # %% tags=["solution"]

@@ -25,7 +25,10 @@ from d2lkit import rnn as reference
 NB_RNN_SCRATCH = "8.5-rnn-scratch"
 PARAM_NAMES = ["W_xh", "W_hh", "b_h", "W_hq", "b_q"]
 RNN_BUILTINS = ("rnn_tanh", "rnn_tanh_cell", "rnn_relu", "rnn_relu_cell", "d2lkit.rnn")
-CLIP_BUILTINS = ("clip_grad_norm_", "clip_grad_norm", "_foreach_norm", "d2lkit.rnn")
+# clip_grad_norm_ reaches _foreach_norm, or linalg_vector_norm with foreach=False
+CLIP_BUILTINS = (
+    "clip_grad_norm_", "clip_grad_norm", "_foreach_norm", "linalg_vector_norm", "d2lkit.rnn",
+)  # fmt: skip
 
 
 def weights(vocab_size: int, num_hiddens: int, seed: int, scale: float = 0.5) -> list[torch.Tensor]:

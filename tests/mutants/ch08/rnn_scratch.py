@@ -152,6 +152,10 @@ def grad_clipping_builtin(net, theta):
     nn.utils.clip_grad_norm_(list(_params(net)), theta)
 
 
+def grad_clipping_builtin_no_foreach(net, theta):
+    nn.utils.clip_grad_norm_(list(_params(net)), theta, foreach=False)
+
+
 def predict_ch8(prefix, num_preds, net, vocab, device, warm_up=True, fresh_state=False):
     state = net.begin_state(batch_size=1, device=device)
     outputs = [vocab[prefix[0]]]
@@ -279,7 +283,12 @@ MUTANTS = {
         ("each gradient by its own norm", grad_clipping_per_parameter, "clip by the global norm"),
         ("scaled even below theta", grad_clipping_always, "leave the gradients as they are"),
         ("not in place", grad_clipping_not_in_place, "the gradient of parameter 0 after clipping"),
-        ("clip_grad_norm_", grad_clipping_builtin, "uses "),
+        ("clip_grad_norm_", grad_clipping_builtin, "uses _foreach_norm"),
+        (
+            "clip_grad_norm_(foreach=False)",
+            grad_clipping_builtin_no_foreach,
+            "uses linalg_vector_norm",
+        ),
     ],
     "ch08.predict_ch8": [
         ("no warm-up on the prefix", predict_no_warm_up, "run the prefix through the net first"),
