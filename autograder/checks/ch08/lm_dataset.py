@@ -173,9 +173,9 @@ def _check_sequential(case: Case, expected: dict, student: dict) -> str | None:
                 if found[i][0][r][0] != found[i - 1][0][r][-1] + 1:
                     return (
                         f"epoch {e}, minibatch {i}, row {r}: it should continue row {r} of "
-                        "minibatch {i - 1} (sequential partitioning: each row is one stream, "
+                        f"minibatch {i - 1} (sequential partitioning: each row is one stream, "
                         "read num_steps tokens at a time)"
-                    ).replace("{i - 1}", str(i - 1))
+                    )
         length = (len(corpus) - offset - 1) // b
         if first != [offset + r * length for r in range(b)]:
             return (
