@@ -1,0 +1,237 @@
+"""The warm worker: imports torch, d2lkit and IPython once, then forks a process per notebook.
+
+    python -m autograder.worker [--isolate]
+
+Started by the grader (under bubblewrap unless grading without a sandbox), it reads one job per
+line on stdin and answers one JSON line per job on stdout. Each notebook runs three processes
+deep: the fork takes its own namespaces (`--isolate`) and limits, then forks the namespace's first
+process, a reaper, which forks the runner that executes the cells. When the runner ends, the
+reaper exits and the kernel ends everything else the notebook started. The worker holds every
+step to its deadline and kills the notebook (and with it the namespace) when one passes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import shutil
+import signal
+import sys
+import time
+import traceback
+
+from autograder import isolate
+
+KILL_GRACE_S = 2.0
+EVENTS_CAP = 1 << 20
+"""Bytes of events read from a notebook: its own code can write to the pipe too."""
+EXIT_SETUP_FAILED = 70
+_PROTOCOL_FD = -1
+
+
+def warm_up() -> object:
+    """Everything a notebook would import or build first, done once before forking."""
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    # the home folder is read-only or hidden here: the grader names a folder of the worker's own
+    home = os.environ.pop("AUTOGRADER_HOME", "/tmp")
+    config = os.path.join(home, ".matplotlib")
+    os.environ.update(HOME=home, IPYTHONDIR=os.path.join(home, ".ipython"), MPLCONFIGDIR=config)
+    cache = os.environ.pop("AUTOGRADER_MATPLOTLIB_CACHE", None)
+    if cache and os.path.isdir(cache):
+        shutil.copytree(cache, config, dirs_exist_ok=True)
+    import matplotlib
+    import torch  # noqa: F401
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    import d2lkit  # noqa: F401
+    from autograder import harvest, runner  # noqa: F401
+
+    matplotlib.use("Agg")
+    config = Config()
+    # no sqlite history (and no thread saving it): the home folder is not writable here
+    config.HistoryManager.enabled = False
+    shell = InteractiveShell.instance(config=config)
+    _preload_data()
+    return shell
+
+
+def _preload_data() -> None:
+    """Fashion-MNIST's tensors, loaded once and shared by every fork (the cache is read-only)."""
+    try:
+        from d2lkit.data.fashion_mnist import fashion_mnist_tensors
+
+        fashion_mnist_tensors(True)
+        fashion_mnist_tensors(False)
+    except Exception:  # noqa: BLE001 - without the data the notebooks that need it say so
+        pass
+
+
+def _status_code(status: int) -> int:
+    """A wait status as one number: the exit code, or 128 + the signal that ended it."""
+    if os.WIFSIGNALED(status):
+        return 128 + os.WTERMSIG(status)
+    return os.WEXITSTATUS(status)
+
+
+def _reap_until(child: int) -> int:
+    """As a PID namespace's first process: reap every orphan until `child` ends."""
+    while True:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            return EXIT_SETUP_FAILED
+        if pid == child:
+            return _status_code(status)
+
+
+def _notebook(job: dict, events: int, limits: isolate.Limits, isolated: bool, shell) -> None:
+    """The fork's body; never returns."""
+    worker = os.getppid()
+    log = os.dup(2)
+    try:
+        isolate.die_with_parent(worker)
+        # the notebook must not reach the grader's pipes (it could answer for the worker)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        os.close(_PROTOCOL_FD)
+        if isolated:
+            isolate.enter_namespaces(
+                {job["dir"]: "job", job["inputs_dir"]: "inputs"}, limits.file_size, _stage(job)
+            )
+            isolate.drop_privileges()
+            work, inputs, outputs = "/tmp/job/work", "/tmp/inputs", "/tmp/job/out"
+        else:
+            os.setpgid(0, 0)
+            work = os.path.join(job["dir"], "work")
+            inputs, outputs = job["inputs_dir"], os.path.join(job["dir"], "out")
+        isolate.apply_limits(limits)
+        first = os.getpid()
+        reaper = os.fork()
+        if reaper:
+            os.close(events)
+            os._exit(_status_code(os.waitpid(reaper, 0)[1]))
+        isolate.die_with_parent(None if isolated else first)
+        notebook = os.fork()
+        if notebook:
+            os.close(events)
+            os._exit(_reap_until(notebook))
+        os.close(log)
+        os.chdir(work)
+        from autograder import runner
+
+        runner.run({**job, "inputs": inputs, "outputs": outputs}, events, shell)
+    except BaseException:  # noqa: BLE001 - a failed set-up is reported by the exit code
+        with contextlib.suppress(OSError):
+            os.write(log, traceback.format_exc().encode())
+        os._exit(EXIT_SETUP_FAILED)
+
+
+def _stage(job: dict) -> str:
+    return f"/tmp/.stage-{int(job['id'])}"
+
+
+def run_job(job: dict, limits: isolate.Limits, isolated: bool, shell) -> dict:
+    read, write = os.pipe()
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        _notebook(job, write, limits, isolated, shell)
+    os.close(write)
+    events, killed = _collect(read, pid, job)
+    os.close(read)
+    if killed is not None and not isolated:
+        _kill_group(pid)
+    status = _status_code(os.waitpid(pid, 0)[1])
+    if isolated:
+        with contextlib.suppress(OSError):
+            os.rmdir(_stage(job))
+    else:
+        _kill_group(pid)
+    return {
+        "id": job["id"],
+        "status": status,
+        "killed": killed,
+        "events": events,
+        "seconds": time.monotonic() - started,
+    }
+
+
+def _kill_group(pgid: int) -> None:
+    """Without namespaces, the notebook's own process group is what can be ended."""
+    with contextlib.suppress(OSError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def _collect(read: int, pid: int, job: dict) -> tuple[list[dict], str | None]:
+    """The notebook's events until its pipe closes; kills it when a step overruns its deadline
+    (or the whole notebook its budget: its own code could keep announcing new steps)."""
+    timeout = job["timeout"]
+    steps = len(job["cells"]) + len(job["exercises"]) + 1
+    budget = time.monotonic() + steps * (timeout + KILL_GRACE_S)
+    deadline = time.monotonic() + timeout + KILL_GRACE_S
+    events: list[dict] = []
+    buffer = b""
+    received = 0
+    step = "start-up"
+    while True:
+        now = time.monotonic()
+        wait = min(deadline, budget) - now
+        if wait <= 0:
+            os.kill(pid, signal.SIGKILL)
+            if step == "the end":
+                return events, None
+            return events, step if now < budget else "budget"
+        ready, _, _ = select.select([read], [], [], wait)
+        if not ready:
+            continue
+        chunk = os.read(read, 65536)
+        if not chunk:
+            return events, None
+        received += len(chunk)
+        if received > EVENTS_CAP:
+            continue
+        buffer += chunk
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if not isinstance(event, dict):
+                continue
+            events.append(event)
+            if event.get("e") == "start":
+                step = str(event.get("step"))
+                deadline = time.monotonic() + timeout + KILL_GRACE_S
+            elif event.get("e") == "end":
+                # the runner is done; what still holds the pipe is left over and ends soon
+                step = "the end"
+                deadline = time.monotonic() + KILL_GRACE_S
+
+
+def main() -> None:
+    isolated = "--isolate" in sys.argv
+    limits = isolate.Limits(**json.loads(os.environ.pop("AUTOGRADER_LIMITS", "{}")))
+    global _PROTOCOL_FD
+    _PROTOCOL_FD = os.dup(1)
+    protocol = os.fdopen(_PROTOCOL_FD, "w")
+    # what imports or a stray print write to stdout must not be taken for an answer
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 1)
+    isolate.die_with_parent(os.getppid())
+    shell = warm_up()
+    protocol.write(json.dumps({"ready": os.getpid()}) + "\n")
+    protocol.flush()
+    for line in sys.stdin:
+        job = json.loads(line)
+        protocol.write(json.dumps(run_job(job, limits, isolated, shell)) + "\n")
+        protocol.flush()
+
+
+if __name__ == "__main__":
+    main()
