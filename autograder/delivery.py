@@ -150,4 +150,7 @@ def _ended(result: dict, by_id: dict[str, Exercise], timeout: float, limits: Lim
     if killed:
         return f"{killed} did not finish within {timeout:g} s and ignored the interrupt"
     status = int(result.get("status", 0))
-    return None if status == 0 else _death(status, limits)
+    if status == 0:
+        return None
+    breach = breach_words(result.get("breach"), limits)
+    return f"the notebook {breach} and was stopped" if breach else _death(status, limits)

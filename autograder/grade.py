@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 import torch
 
-from autograder import delivery, engine, registry, sandbox
+from autograder import cgroups, delivery, engine, registry, sandbox
 from autograder.compare import ExerciseResult
 from autograder.delivery import NotebookRun
 from autograder.isolate import Limits
@@ -136,10 +136,17 @@ class _Session:
         for exercise in exercises:
             payloads = [p for _, p in engine.cases(exercise, options.include_hidden)]
             torch.save(payloads, self.inputs / f"{exercise.id}.pt")
-        argv = [sys.executable, "-m", "autograder.worker"]
+        self.cgroups = cgroups.Delegation(jobs) if options.sandbox else None
+        worker = [sys.executable, "-m", "autograder.worker"]
         if options.sandbox:
             sandbox.prepare_data()
-            argv = sandbox.command([*argv, "--isolate"], self.inputs, self.scratch, hide)
+
+        def argv(k: int) -> list[str]:
+            if not options.sandbox:
+                return worker
+            extra = self.cgroups.binds(k)
+            return sandbox.command([*worker, "--isolate"], self.inputs, self.scratch, hide, extra)
+
         env = sandbox.environment()
         if not options.sandbox:
             (self.root / "home").mkdir()
@@ -150,7 +157,7 @@ class _Session:
         self.log = (self.root / "workers.log").open("w")
         self.count = itertools.count()
         self.lock = threading.Lock()
-        self.pool = Pool(jobs, lambda: Worker(argv, env, self.log))
+        self.pool = Pool(jobs, lambda k: Worker(argv(k), env, self.log))
 
     def run(self, path: Path) -> NotebookRun:
         exercises = registry.for_notebook(path.stem)
@@ -184,6 +191,8 @@ class _Session:
 
     def close(self) -> None:
         self.pool.close()
+        if self.cgroups is not None:
+            self.cgroups.close()
         self.log.close()
         shutil.rmtree(self.root, ignore_errors=True)
 

@@ -52,11 +52,12 @@ class Worker:
 
 
 class Pool:
-    """`size` workers started at once (they warm up in parallel); `run` is thread-safe."""
+    """`size` workers started at once (they warm up in parallel); `run` is thread-safe. `start(k)`
+    starts worker k (again, when it died)."""
 
-    def __init__(self, size: int, start: Callable[[], Worker]) -> None:
+    def __init__(self, size: int, start: Callable[[int], Worker]) -> None:
         self.start = start
-        self.workers = [start() for _ in range(size)]
+        self.workers = [start(k) for k in range(size)]
         self.idle: queue.Queue[Worker] = queue.Queue()
         for worker in self.workers:
             self.idle.put(worker)
@@ -67,9 +68,8 @@ class Pool:
             return worker.run(job)
         except (ConnectionError, OSError, ValueError) as exc:
             worker.close()
-            self.workers.remove(worker)
-            worker = self.start()
-            self.workers.append(worker)
+            k = self.workers.index(worker)
+            worker = self.workers[k] = self.start(k)
             return {"id": job["id"], "lost": str(exc)}
         finally:
             self.idle.put(worker)

@@ -11,6 +11,7 @@ and dropped: the grader never keeps what a notebook prints, so a gigabyte of it 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import json
@@ -18,6 +19,8 @@ import os
 import signal
 import sys
 import time
+
+import torch
 
 from autograder import harvest
 
@@ -39,7 +42,8 @@ class _Sink(io.TextIOBase):
 
 
 class Runner:
-    def __init__(self, shell, events: int, timeout: float) -> None:
+    def __init__(self, shell, events: int, timeout: float, isolated: bool) -> None:
+        self.isolated = isolated
         self.shell = shell
         self.events = events
         self.timeout = timeout
@@ -80,21 +84,27 @@ class Runner:
         )
         if error is None:
             return
+        kind = breach(error)
+        if kind == "processes":
+            self.reap()
         self.send(
             e="cell",
             index=index,
             timed_out=self.timed_out,
             error=f"{type(error).__name__}: {str(error)[:200]}",
-            breach=breach(error),
+            breach=kind,
         )
 
     def harvest(self, exercise_id: str, target: str, inputs: str, outputs: str) -> None:
         namespace = self.shell.user_ns
-        _, exc = self._timed(
-            exercise_id, lambda: harvest.run_file(inputs, outputs, target, namespace)
+        results, exc = self._timed(
+            exercise_id, lambda: _harvest(inputs, outputs, target, namespace)
         )
         if exc is None:
-            self.send(e="harvest", id=exercise_id)
+            # a case that ran into a limit makes the limit the exercise's result, in words
+            kinds = [_breach_text(r.get("error", "")) for r in results if not r.get("ok")]
+            kind = next((k for k in kinds if k), None)
+            self.send(e="harvest", id=exercise_id, breach=kind, error=kind)
             return
         self.send(
             e="harvest",
@@ -103,6 +113,38 @@ class Runner:
             error=f"{type(exc).__name__}: {str(exc)[:200]}",
             breach=breach(exc),
         )
+
+    def reap(self) -> None:
+        """End what a fork bomb left running and collect it: its processes would go on taking
+        each slot that frees up, and as zombies they still hold the slots the rest of the
+        notebook needs. In its own PID namespace, every other process but the namespace's
+        reaper is the notebook's own."""
+        if self.isolated:
+            with contextlib.suppress(OSError):
+                os.kill(-1, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            while os.waitpid(-1, os.WNOHANG)[0]:
+                pass
+
+
+def _harvest(inputs: str, outputs: str, target_name: str, namespace: dict) -> list[dict]:
+    """`harvest.run_file`, keeping the results to look at."""
+    payloads = torch.load(inputs, weights_only=True)
+    target = namespace.get(target_name)
+    if target is None:
+        results = [{"ok": False, "error": f"`{target_name}` is not defined"} for _ in payloads]
+    else:
+        results = [harvest.run_case(target, p) for p in payloads]
+    torch.save(results, outputs)
+    return results
+
+
+def _breach_text(error: str) -> str | None:
+    if any(w in error for w in MEMORY_WORDS):
+        return "memory"
+    if "Resource temporarily unavailable" in error:
+        return "processes"
+    return None
 
 
 def breach(error: BaseException) -> str | None:
@@ -121,7 +163,7 @@ def run(job: dict, events: int, shell) -> None:
     sink = _Sink()
     sys.stdout = sys.stderr = sink
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-long file is an error, not a death
-    runner = Runner(shell, events, job["timeout"])
+    runner = Runner(shell, events, job["timeout"], job.get("isolated", False))
     signal.signal(signal.SIGALRM, runner._alarm)
     started = time.monotonic()
     for index, source in enumerate(job["cells"]):

@@ -56,7 +56,9 @@ def _hideable(path: Path, needed: list[Path]) -> bool:
     return not any(n == path or n.is_relative_to(path) for n in needed)
 
 
-def command(worker: list[str], inputs: Path, scratch: Path, hide: list[Path]) -> list[str]:
+def command(
+    worker: list[str], inputs: Path, scratch: Path, hide: list[Path], extra: list[str] = ()
+) -> list[str]:
     """The bwrap command line that starts `worker` with `inputs` and `scratch` inside."""
     needed = _needed()
     covered = [PACKAGE_ROOT / "solutions", PACKAGE_ROOT / "samples", Path.home(), *hide]
@@ -71,7 +73,7 @@ def command(worker: list[str], inputs: Path, scratch: Path, hide: list[Path]) ->
         if kept is not None and kept.is_dir():
             args += ["--ro-bind", str(kept), str(kept)]
     args += ["--ro-bind", str(inputs), INPUTS, "--bind", str(scratch), SCRATCH, "--chdir", "/tmp"]
-    return [*args, "--", *worker]
+    return [*args, *extra, "--", *worker]
 
 
 def _matplotlib_config() -> Path | None:

@@ -22,7 +22,7 @@ import sys
 import time
 import traceback
 
-from autograder import isolate
+from autograder import cgroups, isolate
 
 KILL_GRACE_S = 2.0
 EVENTS_CAP = 1 << 20
@@ -99,6 +99,7 @@ def _notebook(job: dict, events: int, limits: isolate.Limits, isolated: bool, sh
             os.dup2(devnull, fd)
         os.close(_PROTOCOL_FD)
         if isolated:
+            cgroups.join(int(job["id"]), limits.processes, limits.memory)
             isolate.enter_namespaces(
                 {job["dir"]: "job", job["inputs_dir"]: "inputs"}, limits.file_size, _stage(job)
             )
@@ -123,7 +124,9 @@ def _notebook(job: dict, events: int, limits: isolate.Limits, isolated: bool, sh
         os.chdir(work)
         from autograder import runner
 
-        runner.run({**job, "inputs": inputs, "outputs": outputs}, events, shell)
+        runner.run(
+            {**job, "inputs": inputs, "outputs": outputs, "isolated": isolated}, events, shell
+        )
     except BaseException:  # noqa: BLE001 - a failed set-up is reported by the exit code
         with contextlib.suppress(OSError):
             os.write(log, traceback.format_exc().encode())
@@ -147,15 +150,19 @@ def run_job(job: dict, limits: isolate.Limits, isolated: bool, shell) -> dict:
     if killed is not None and not isolated:
         _kill_group(pid)
     status = _status_code(os.waitpid(pid, 0)[1])
+    breach = None
     if isolated:
         with contextlib.suppress(OSError):
             os.rmdir(_stage(job))
+        breach = cgroups.breach(int(job["id"]))
+        cgroups.leave(int(job["id"]))
     else:
         _kill_group(pid)
     return {
         "id": job["id"],
         "status": status,
         "killed": killed,
+        "breach": breach,
         "events": events,
         "seconds": time.monotonic() - started,
     }
