@@ -3,16 +3,18 @@
     python -m autograder.worker [--isolate]
 
 Started by the grader (under bubblewrap unless grading without a sandbox), it reads one job per
-line on stdin and answers one JSON line per job on stdout. Each notebook runs three processes
-deep: the fork takes its own namespaces (`--isolate`) and limits, then forks the namespace's first
-process, a reaper, which forks the runner that executes the cells. When the runner ends, the
-reaper exits and the kernel ends everything else the notebook started. The worker holds every
-step to its deadline and kills the notebook (and with it the namespace) when one passes.
+line on stdin and answers one JSON line per job on stdout. Each notebook runs two processes deep:
+the fork takes its own namespaces (`--isolate`) and limits, then forks the runner that executes
+the cells, which is the first process of its PID namespace: when it ends, the kernel ends
+everything else the notebook started. The worker holds every step to its deadline and kills the
+notebook (and with it the namespace) when one passes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
+import io
 import json
 import os
 import select
@@ -28,6 +30,27 @@ KILL_GRACE_S = 2.0
 EVENTS_CAP = 1 << 20
 """Bytes of events read from a notebook: its own code can write to the pipe too."""
 EXIT_SETUP_FAILED = 70
+WARM_IMPORTS = (
+    "torch",
+    "torch.nn.functional",
+    "torch.distributions",
+    "d2lkit",
+    "d2lkit.mlp",
+    "d2lkit.kaggle_house",
+    "d2lkit.computation",
+    "d2lkit.cnn",
+    "d2lkit.modern_cnn",
+    "d2lkit.batch_norm",
+    "d2lkit.plotting",
+    "autograder",
+    "autograder.harvest",
+    "autograder.runner",
+    "autograder.fixtures",
+    *(f"autograder.fixtures.ch{n:02d}" for n in range(2, 8)),
+    "matplotlib.pyplot",
+    "pandas",
+    "numpy",
+)
 _PROTOCOL_FD = -1
 
 
@@ -36,24 +59,41 @@ def warm_up() -> object:
     os.environ.setdefault("MPLBACKEND", "Agg")
     # the home folder is read-only or hidden here: the grader names a folder of the worker's own
     home = os.environ.pop("AUTOGRADER_HOME", "/tmp")
-    config = os.path.join(home, ".matplotlib")
-    os.environ.update(HOME=home, IPYTHONDIR=os.path.join(home, ".ipython"), MPLCONFIGDIR=config)
+    mpl_dir = os.path.join(home, ".matplotlib")
+    os.environ.update(HOME=home, IPYTHONDIR=os.path.join(home, ".ipython"), MPLCONFIGDIR=mpl_dir)
     cache = os.environ.pop("AUTOGRADER_MATPLOTLIB_CACHE", None)
     if cache and os.path.isdir(cache):
-        shutil.copytree(cache, config, dirs_exist_ok=True)
+        shutil.copytree(cache, mpl_dir, dirs_exist_ok=True)
     import matplotlib
-    import torch  # noqa: F401
+    import torch
+
+    matplotlib.use("Agg")
+    # what the chapters' notebooks import, so that no notebook pays for it
+    for name in WARM_IMPORTS:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
     from IPython.core.interactiveshell import InteractiveShell
     from traitlets.config import Config
 
-    import d2lkit  # noqa: F401
-    from autograder import harvest, runner  # noqa: F401
-
-    matplotlib.use("Agg")
     config = Config()
     # no sqlite history (and no thread saving it): the home folder is not writable here
     config.HistoryManager.enabled = False
     shell = InteractiveShell.instance(config=config)
+    # the first cell and the first harvest compile and set up what every later one reuses; small
+    # tensors keep torch on this thread (its thread pool does not survive a fork)
+    # Tracebacks go to output nobody keeps (the grader records the exception itself), so IPython
+    # formats them plainly: its default, with source context and colour, costs a notebook 0.3 s
+    # a traceback.
+    shell.InteractiveTB.set_mode("Plain")
+    shell.run_cell("None", silent=True)
+    with contextlib.redirect_stdout(io.StringIO()):
+        shell.run_cell("raise NotImplementedError", silent=True)
+    from autograder import harvest
+
+    harvest.run_case(lambda x: x.sum(), {"args": [torch.ones(2)], "kwargs": {}})
+    # an optimizer's first construction imports torch's compiler stack: 3 s, once per process
+    net = torch.nn.Linear(2, 1)
+    torch.optim.SGD(net.parameters(), lr=0.1)
     _preload_data()
     return shell
 
@@ -74,17 +114,6 @@ def _status_code(status: int) -> int:
     if os.WIFSIGNALED(status):
         return 128 + os.WTERMSIG(status)
     return os.WEXITSTATUS(status)
-
-
-def _reap_until(child: int) -> int:
-    """As a PID namespace's first process: reap every orphan until `child` ends."""
-    while True:
-        try:
-            pid, status = os.wait()
-        except ChildProcessError:
-            return EXIT_SETUP_FAILED
-        if pid == child:
-            return _status_code(status)
 
 
 def _notebook(job: dict, events: int, limits: isolate.Limits, isolated: bool, shell) -> None:
@@ -111,15 +140,11 @@ def _notebook(job: dict, events: int, limits: isolate.Limits, isolated: bool, sh
             inputs, outputs = job["inputs_dir"], os.path.join(job["dir"], "out")
         isolate.apply_limits(limits)
         first = os.getpid()
-        reaper = os.fork()
-        if reaper:
-            os.close(events)
-            os._exit(_status_code(os.waitpid(reaper, 0)[1]))
-        isolate.die_with_parent(None if isolated else first)
         notebook = os.fork()
         if notebook:
             os.close(events)
-            os._exit(_reap_until(notebook))
+            os._exit(_status_code(os.waitpid(notebook, 0)[1]))
+        isolate.die_with_parent(None if isolated else first)
         os.close(log)
         os.chdir(work)
         from autograder import runner
