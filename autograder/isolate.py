@@ -30,7 +30,6 @@ PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_SET_NO_NEW_PRIVS = 38
 _CAP_VERSION_3 = 0x20080522
-CPU_GRACE_S = 5
 STUDENT_UID = 1000
 """The student's uid inside its user namespace: not 0, so that running a program gives back no
 capability (root in a namespace regains them on exec)."""
@@ -144,9 +143,8 @@ def apply_limits(limits: Limits) -> None:
     for which, value in (
         (resource.RLIMIT_DATA, limits.memory + data_size()),
         (resource.RLIMIT_NPROC, limits.processes),
-        (resource.RLIMIT_CPU, limits.cpu_seconds),  # SIGXCPU; SIGKILL at the hard limit
+        (resource.RLIMIT_CPU, limits.cpu_seconds),
         (resource.RLIMIT_FSIZE, limits.file_size),
         (resource.RLIMIT_CORE, 0),
     ):
-        hard = value + CPU_GRACE_S if which == resource.RLIMIT_CPU else value
-        resource.setrlimit(which, (value, hard))
+        resource.setrlimit(which, (value, value))

@@ -165,9 +165,6 @@ def run(job: dict, events: int, shell) -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-long file is an error, not a death
     runner = Runner(shell, events, job["timeout"], job.get("isolated", False))
     signal.signal(signal.SIGALRM, runner._alarm)
-    # the first process of a PID namespace ignores a signal it has no handler for, so the
-    # CPU-time limit's warning needs one
-    signal.signal(signal.SIGXCPU, lambda *_: os._exit(128 + signal.SIGXCPU))
     started = time.monotonic()
     for index, source in enumerate(job["cells"]):
         runner.cell(index, source)

@@ -3,11 +3,11 @@
     python -m autograder.worker [--isolate]
 
 Started by the grader (under bubblewrap unless grading without a sandbox), it reads one job per
-line on stdin and answers one JSON line per job on stdout. Each notebook runs two processes deep:
-the fork takes its own namespaces (`--isolate`) and limits, then forks the runner that executes
-the cells, which is the first process of its PID namespace: when it ends, the kernel ends
-everything else the notebook started. The worker holds every step to its deadline and kills the
-notebook (and with it the namespace) when one passes.
+line on stdin and answers one JSON line per job on stdout. Each notebook runs three processes
+deep: the fork takes its own namespaces (`--isolate`) and limits, then forks the namespace's first
+process, a reaper, which forks the runner that executes the cells. When the runner ends, the
+reaper exits and the kernel ends everything else the notebook started. The worker holds every
+step to its deadline and kills the notebook (and with it the namespace) when one passes.
 """
 
 from __future__ import annotations
@@ -116,6 +116,18 @@ def _status_code(status: int) -> int:
     return os.WEXITSTATUS(status)
 
 
+def _reap_until(child: int) -> int:
+    """As a PID namespace's first process: reap every orphan (a fork bomb's exited processes
+    hold the notebook's process slots until reaped) until `child` ends."""
+    while True:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            return EXIT_SETUP_FAILED
+        if pid == child:
+            return _status_code(status)
+
+
 def _notebook(job: dict, events: int, limits: isolate.Limits, isolated: bool, shell) -> None:
     """The fork's body; never returns."""
     worker = os.getppid()
@@ -140,11 +152,15 @@ def _notebook(job: dict, events: int, limits: isolate.Limits, isolated: bool, sh
             inputs, outputs = job["inputs_dir"], os.path.join(job["dir"], "out")
         isolate.apply_limits(limits)
         first = os.getpid()
+        reaper = os.fork()
+        if reaper:
+            os.close(events)
+            os._exit(_status_code(os.waitpid(reaper, 0)[1]))
+        isolate.die_with_parent(None if isolated else first)
         notebook = os.fork()
         if notebook:
             os.close(events)
-            os._exit(_status_code(os.waitpid(notebook, 0)[1]))
-        isolate.die_with_parent(None if isolated else first)
+            os._exit(_reap_until(notebook))
         os.close(log)
         os.chdir(work)
         from autograder import runner
