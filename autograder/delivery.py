@@ -107,7 +107,8 @@ def from_worker(
             run.outputs[exercise_id] = _load(out_dir / f"{exercise_id}.pt")
         except Exception as exc:  # noqa: BLE001 - anything but plain tensors is refused, with the reason
             run.reasons[exercise_id] = f"its outputs are not plain data ({type(exc).__name__})"
-    ended = _ended(result, by_id, timeout, limits)
+    stopped = [e for e in result.get("events", ()) if e.get("e") == "cell" and e.get("breach")]
+    ended = _ended(result, by_id, timeout, limits, stopped[-1] if stopped else None)
     if ended:
         run.notes.append(ended)
     for exercise in exercises:
@@ -139,8 +140,14 @@ def _harvest_reason(exercise: Exercise, event: dict, timeout: float, limits: Lim
     return f"its outputs could not be collected ({str(event.get('error'))[:200]})"
 
 
-def _ended(result: dict, by_id: dict[str, Exercise], timeout: float, limits: Limits) -> str | None:
+def _ended(
+    result: dict, by_id: dict[str, Exercise], timeout: float, limits: Limits, breach_event
+) -> str | None:
     """Why the notebook stopped early, if it did."""
+    if breach_event is not None and breach_event.get("breach") in ("memory", "processes"):
+        where = f"code cell {int(breach_event.get('index', 0)) + 1}"
+        words = breach_words(breach_event["breach"], limits)
+        return f"the notebook was stopped: {where} {words}"
     killed = result.get("killed")
     if killed == "budget":
         return "the notebook ran past its time budget and was stopped"

@@ -11,7 +11,6 @@ and dropped: the grader never keeps what a notebook prints, so a gigabyte of it 
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import io
 import json
@@ -24,6 +23,9 @@ import torch
 
 from autograder import harvest
 
+EXIT_BREACH = 3
+STOPPING = ("memory", "processes")
+"""The limits whose breach in a cell ends the notebook."""
 MEMORY_WORDS = ("MemoryError", "can't allocate memory", "Cannot allocate memory")
 
 
@@ -42,8 +44,7 @@ class _Sink(io.TextIOBase):
 
 
 class Runner:
-    def __init__(self, shell, events: int, timeout: float, isolated: bool) -> None:
-        self.isolated = isolated
+    def __init__(self, shell, events: int, timeout: float) -> None:
         self.shell = shell
         self.events = events
         self.timeout = timeout
@@ -85,8 +86,6 @@ class Runner:
         if error is None:
             return
         kind = breach(error)
-        if kind == "processes":
-            self.reap()
         self.send(
             e="cell",
             index=index,
@@ -94,6 +93,9 @@ class Runner:
             error=f"{type(error).__name__}: {str(error)[:200]}",
             breach=kind,
         )
+        if kind in STOPPING:
+            # a breach is the notebook's result: nothing after it is graded
+            os._exit(EXIT_BREACH)
 
     def harvest(self, exercise_id: str, target: str, inputs: str, outputs: str) -> None:
         namespace = self.shell.user_ns
@@ -113,18 +115,6 @@ class Runner:
             error=f"{type(exc).__name__}: {str(exc)[:200]}",
             breach=breach(exc),
         )
-
-    def reap(self) -> None:
-        """End what a fork bomb left running and collect it: its processes would go on taking
-        each slot that frees up, and as zombies they still hold the slots the rest of the
-        notebook needs. In its own PID namespace, every other process but the namespace's
-        reaper is the notebook's own."""
-        if self.isolated:
-            with contextlib.suppress(OSError):
-                os.kill(-1, signal.SIGKILL)
-        with contextlib.suppress(ChildProcessError):
-            while os.waitpid(-1, os.WNOHANG)[0]:
-                pass
 
 
 def _harvest(inputs: str, outputs: str, target_name: str, namespace: dict) -> list[dict]:
@@ -163,7 +153,7 @@ def run(job: dict, events: int, shell) -> None:
     sink = _Sink()
     sys.stdout = sys.stderr = sink
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-long file is an error, not a death
-    runner = Runner(shell, events, job["timeout"], job.get("isolated", False))
+    runner = Runner(shell, events, job["timeout"])
     signal.signal(signal.SIGALRM, runner._alarm)
     started = time.monotonic()
     for index, source in enumerate(job["cells"]):

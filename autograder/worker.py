@@ -165,9 +165,7 @@ def _notebook(job: dict, events: int, limits: isolate.Limits, isolated: bool, sh
         os.chdir(work)
         from autograder import runner
 
-        runner.run(
-            {**job, "inputs": inputs, "outputs": outputs, "isolated": isolated}, events, shell
-        )
+        runner.run({**job, "inputs": inputs, "outputs": outputs}, events, shell)
     except BaseException:  # noqa: BLE001 - a failed set-up is reported by the exit code
         with contextlib.suppress(OSError):
             os.write(log, traceback.format_exc().encode())
