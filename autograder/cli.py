@@ -62,6 +62,7 @@ def _grade(args: argparse.Namespace) -> int:
         select=lambda s: s.name in names and s.name not in done,
         on_graded=None if out is None else lambda g: gradebook.save(out, g),
         hide=[] if out is None else [out],
+        skip_demos=not args.run_demos,
     )
     if args.verbose:
         for g in graded:
@@ -161,6 +162,11 @@ def parser() -> argparse.ArgumentParser:
             "--no-sandbox",
             action="store_true",
             help="run the notebooks without bubblewrap (trusted notebooks only)",
+        )
+        sp.add_argument(
+            "--run-demos",
+            action="store_true",
+            help="also run the cells the kit tags `demo` (skipped by default: no grade needs them)",
         )
         sp.add_argument("--shard", help="grade only the K-th of N shards (K/N, K from 0)")
         sp.add_argument("--resume", action="store_true", help="keep the results already in --out")

@@ -12,6 +12,7 @@ did not deliver, with the reason; the others are unaffected.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import json
 import os
@@ -40,12 +41,14 @@ NOTEBOOK_FILE_CAP = 64 << 20
 @dataclass(frozen=True)
 class Options:
     """How to grade: cell timeout in seconds, whether hidden cases run (not for self-checks),
-    whether notebooks run in the sandbox, and the limits each notebook runs under."""
+    whether notebooks run in the sandbox, the limits each notebook runs under, and whether the
+    cells the kit tags `demo` are skipped."""
 
     timeout: float = 60.0
     include_hidden: bool = True
     sandbox: bool = True
     limits: Limits = field(default_factory=Limits)
+    skip_demos: bool = True
 
 
 @dataclass
@@ -98,12 +101,33 @@ def find_submissions(paths: Sequence[Path]) -> list[Submission]:
     return list(groups.values())
 
 
-def _cells(path: Path) -> list[str]:
+@functools.cache
+def demo_cells(stem: str) -> frozenset[str]:
+    """The ids of the cells the kit's own solution notebook tags `demo` (output no grade depends
+    on). Taken from the kit's copy, never from the submitted file, so a student cannot mark a
+    cell of theirs to be skipped; one who changes a demo cell's id only has it run."""
+    exercises = registry.for_notebook(stem)
+    if not exercises:
+        return frozenset()
+    path = sandbox.PACKAGE_ROOT / "solutions" / exercises[0].chapter / f"{stem}.ipynb"
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, ValueError):
+        return frozenset()
+    return frozenset(
+        c.get("id")
+        for c in nb.cells
+        if c.metadata.get("autograder", {}).get("demo") and c.get("id")
+    )
+
+
+def _cells(path: Path, skip_demos: bool) -> list[str]:
     """The code cells of a submitted notebook, read here (the file never enters the sandbox)."""
     if path.stat().st_size > NOTEBOOK_FILE_CAP:
         raise ValueError(f"it is over {delivery.size(NOTEBOOK_FILE_CAP)}")
     nb = nbformat.read(path, as_version=4)
-    return [c.source for c in nb.cells if c.cell_type == "code"]
+    skipped = demo_cells(path.stem) if skip_demos else frozenset()
+    return [c.source for c in nb.cells if c.cell_type == "code" and c.get("id") not in skipped]
 
 
 def _judge(submission: Submission, runs: dict[str, NotebookRun], include_hidden: bool) -> Graded:
@@ -162,7 +186,7 @@ class _Session:
     def run(self, path: Path) -> NotebookRun:
         exercises = registry.for_notebook(path.stem)
         try:
-            cells = _cells(path)
+            cells = _cells(path, self.options.skip_demos)
         except Exception as exc:  # noqa: BLE001 - any unreadable file is the student's zero, with the reason
             reason = f"{path.name} could not be read as a notebook ({type(exc).__name__}: {exc})"
             return NotebookRun(reasons={e.id: reason for e in exercises})
@@ -249,13 +273,14 @@ def grade(
     select: Callable[[Submission], bool] | None = None,
     on_graded: Callable[[Graded], None] | None = None,
     hide: Sequence[Path] = (),
+    skip_demos: bool = True,
 ) -> list[Graded]:
     """Grade every submission found under `paths` (those `select` keeps); never raises for a
     student's broken notebook. `on_graded` sees each submission as soon as it is judged; `hide`
     names more folders the notebooks must not see (the output folder)."""
     if use_sandbox and sandbox.bwrap() is None:
         raise sandbox.SandboxMissing()
-    options = Options(timeout, include_hidden, use_sandbox, limits or Limits())
+    options = Options(timeout, include_hidden, use_sandbox, limits or Limits(), skip_demos)
     from tqdm.auto import tqdm
 
     paths = [Path(p) for p in paths]

@@ -36,9 +36,11 @@ c.Execute.timeout = {timeout}
 
 
 def _run(command: list[str], cwd: Path) -> float:
+    # nbgrader runs `alembic` from the PATH: the environment's scripts come first
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
     }
     start = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
