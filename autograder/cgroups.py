@@ -41,9 +41,9 @@ def _own(controller: str) -> Path | None:
 
 
 class Delegation:
-    """The grader's folders: `<own cgroup>/autograder-<pid>/w<k>` per controller and worker."""
+    """The grader's folders: `<own cgroup>/autograder-<pid>/w<k>` per controller and sandbox."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self) -> None:
         self.bases: dict[str, Path] = {}
         for controller in CONTROLLERS:
             own = _own(controller)
@@ -52,18 +52,21 @@ class Delegation:
             base = own / f"autograder-{os.getpid()}"
             try:
                 base.mkdir()
-                for k in range(workers):
-                    (base / f"w{k}").mkdir()
             except OSError:
                 _remove(base)
                 continue
             self.bases[controller] = base
 
     def binds(self, worker: int) -> list[str]:
-        """bwrap arguments that give worker `worker` its folders, writable."""
+        """bwrap arguments that give sandbox `worker` its folders, writable."""
         args = []
         for controller, base in self.bases.items():
-            args += ["--bind", str(base / f"w{worker}"), f"{INSIDE}/{controller}"]
+            folder = base / f"w{worker}"
+            try:
+                folder.mkdir(exist_ok=True)
+            except OSError:
+                continue
+            args += ["--bind", str(folder), f"{INSIDE}/{controller}"]
         return args
 
     def close(self) -> None:

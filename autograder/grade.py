@@ -28,11 +28,10 @@ from pathlib import Path
 import nbformat
 import torch
 
-from autograder import cgroups, delivery, engine, registry, sandbox
+from autograder import cgroups, delivery, engine, pool, registry, sandbox
 from autograder.compare import ExerciseResult
 from autograder.delivery import NotebookRun
 from autograder.isolate import Limits
-from autograder.pool import Pool, Worker
 from autograder.spec import Exercise
 
 NOTEBOOK_FILE_CAP = 64 << 20
@@ -160,15 +159,17 @@ class _Session:
         for exercise in exercises:
             payloads = [p for _, p in engine.cases(exercise, options.include_hidden)]
             torch.save(payloads, self.inputs / f"{exercise.id}.pt")
-        self.cgroups = cgroups.Delegation(jobs) if options.sandbox else None
+        self.cgroups = cgroups.Delegation() if options.sandbox else None
         worker = [sys.executable, "-m", "autograder.worker"]
         if options.sandbox:
             sandbox.prepare_data()
 
-        def argv(k: int) -> list[str]:
+        sandboxes = itertools.count()
+
+        def argv() -> list[str]:
             if not options.sandbox:
                 return worker
-            extra = self.cgroups.binds(k)
+            extra = self.cgroups.binds(next(sandboxes))
             return sandbox.command([*worker, "--isolate"], self.inputs, self.scratch, hide, extra)
 
         env = sandbox.environment()
@@ -181,7 +182,7 @@ class _Session:
         self.log = (self.root / "workers.log").open("w")
         self.count = itertools.count()
         self.lock = threading.Lock()
-        self.pool = Pool(jobs, lambda k: Worker(argv(k), env, self.log))
+        self.pool = pool.Pool(jobs, lambda count: pool.start(argv(), env, self.log, count))
 
     def run(self, path: Path) -> NotebookRun:
         exercises = registry.for_notebook(path.stem)

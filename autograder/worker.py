@@ -1,9 +1,10 @@
 """The warm worker: imports torch, d2lkit and IPython once, then forks a process per notebook.
 
-    python -m autograder.worker [--isolate]
+    python -m autograder.worker --channels R:W[,R:W...] [--isolate]
 
-Started by the grader (under bubblewrap unless grading without a sandbox), it reads one job per
-line on stdin and answers one JSON line per job on stdout. Each notebook runs three processes
+Started by the grader (under bubblewrap unless grading without a sandbox), it warms up once and
+forks one worker per channel (a pair of pipe ends the grader passed it); each reads one job per
+line and answers one JSON line per job. Each notebook runs three processes
 deep: the fork takes its own namespaces (`--isolate`) and limits, then forks the namespace's first
 process, a reaper, which forks the runner that executes the cells. When the runner ends, the
 reaper exits and the kernel ends everything else the notebook started. The worker holds every
@@ -51,7 +52,8 @@ WARM_IMPORTS = (
     "pandas",
     "numpy",
 )
-_PROTOCOL_FD = -1
+_CHANNEL: tuple[int, ...] = ()
+"""This worker's pipe ends to the grader, which no notebook may hold."""
 
 
 def warm_up() -> object:
@@ -138,7 +140,8 @@ def _notebook(job: dict, events: int, limits: isolate.Limits, isolated: bool, sh
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
-        os.close(_PROTOCOL_FD)
+        for fd in _CHANNEL:
+            os.close(fd)
         if isolated:
             cgroups.join(int(job["id"]), limits.processes, limits.memory)
             isolate.enter_namespaces(
@@ -260,23 +263,42 @@ def _collect(read: int, pid: int, job: dict) -> tuple[list[dict], str | None]:
                 deadline = time.monotonic() + KILL_GRACE_S
 
 
+def _serve(channel: tuple[int, int], limits: isolate.Limits, isolated: bool, shell) -> None:
+    global _CHANNEL
+    _CHANNEL = channel
+    jobs, answers = os.fdopen(channel[0]), os.fdopen(channel[1], "w")
+    answers.write(json.dumps({"ready": os.getpid()}) + "\n")
+    answers.flush()
+    for line in jobs:
+        answers.write(json.dumps(run_job(json.loads(line), limits, isolated, shell)) + "\n")
+        answers.flush()
+
+
 def main() -> None:
+    """`--channels R:W,R:W,...`: one worker per pair of pipe ends (jobs in, answers out). The
+    first warms up and forks the others, so that a sandbox pays for its imports once."""
     isolated = "--isolate" in sys.argv
+    spec = sys.argv[sys.argv.index("--channels") + 1]
+    channels = [tuple(int(fd) for fd in pair.split(":")) for pair in spec.split(",")]
     limits = isolate.Limits(**json.loads(os.environ.pop("AUTOGRADER_LIMITS", "{}")))
-    global _PROTOCOL_FD
-    _PROTOCOL_FD = os.dup(1)
-    protocol = os.fdopen(_PROTOCOL_FD, "w")
     # what imports or a stray print write to stdout must not be taken for an answer
     devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
     os.dup2(devnull, 1)
     isolate.die_with_parent(os.getppid())
     shell = warm_up()
-    protocol.write(json.dumps({"ready": os.getpid()}) + "\n")
-    protocol.flush()
-    for line in sys.stdin:
-        job = json.loads(line)
-        protocol.write(json.dumps(run_job(job, limits, isolated, shell)) + "\n")
-        protocol.flush()
+    first = os.getpid()
+    mine = channels[0]
+    for channel in channels[1:]:
+        if os.fork() == 0:
+            isolate.die_with_parent(first)
+            mine = channel
+            break
+    for channel in channels:
+        if channel != mine:
+            for fd in channel:
+                os.close(fd)
+    _serve(mine, limits, isolated, shell)
 
 
 if __name__ == "__main__":
