@@ -9,10 +9,10 @@ cycling through the sample class's full, partial and empty students. Each round 
 a fresh process each: `nbgrader autograde` on `submitted/`, `autograder grade` on the same folder
 (in the sandbox), and `autograder grade --no-sandbox`. Setup is not timed.
 
-The engine's own cost per notebook is measured apart: `--stubs` copies of the empty 3.2 stub (cells
-that take milliseconds) graded in one process with one worker, against two copies; the difference
-per extra notebook is what the engine adds to a notebook: fork, namespaces, copy, harvest and
-judging.
+The engine's own cost per notebook is measured apart: `--stubs` copies of the empty 3.2 stub (its
+cells take milliseconds) graded in one process with one worker; the time from the first judged to
+the last, per notebook, is what the engine adds to a notebook: copy, fork, namespaces, harvest,
+loading and judging.
 """
 
 from __future__ import annotations
@@ -72,22 +72,24 @@ def course(folder: Path, chapter: str, students: int, timeout: float) -> list[st
 
 
 def engine_cost(stubs: int) -> float:
-    """Seconds the engine adds per notebook, from `stubs` stub notebooks against two."""
+    """Seconds the engine adds per notebook: `stubs` stub notebooks graded by one worker, timed
+    from the first judged to the last, so that start-up is left out."""
     sys.path.insert(0, str(ROOT))
     from autograder.grade import grade
 
     stub = SAMPLES / "empty" / "ch03" / "3.2-linear-regression-scratch.ipynb"
+    judged: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench-stubs-") as tmp:
-        timings = {}
-        for count in (2, stubs):
-            folder = Path(tmp) / str(count)
-            for i in range(count):
-                (folder / f"s{i:02d}").mkdir(parents=True)
-                shutil.copy(stub, folder / f"s{i:02d}")
-            start = time.perf_counter()
-            grade([folder], jobs=1, show_progress=False)
-            timings[count] = time.perf_counter() - start
-    return (timings[stubs] - timings[2]) / (stubs - 2)
+        for i in range(stubs):
+            (Path(tmp) / f"s{i:02d}").mkdir()
+            shutil.copy(stub, Path(tmp) / f"s{i:02d}")
+        grade(
+            [Path(tmp)],
+            jobs=1,
+            show_progress=False,
+            on_graded=lambda _: judged.append(time.perf_counter()),
+        )
+    return (judged[-1] - judged[0]) / (len(judged) - 1)
 
 
 def main() -> None:
@@ -97,7 +99,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=120)
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--stubs", type=int, default=12)
+    parser.add_argument("--stubs", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-course-") as tmp:
         folder = Path(tmp)
