@@ -4,8 +4,8 @@ A worker sees the system read-only, has no network (its own network namespace), 
 IPC and UTS namespaces, and a fresh /tmp holding only two folders the grader prepared: the case
 inputs (read-only) and the scratch folder with one copy of a submission's folder per notebook.
 What no notebook needs is covered with an empty tmpfs: the folders being graded, the output
-folder, the kit's `solutions/` and `samples/`, and the home folder (when the kit, its Python and
-the data live elsewhere). Inside, each notebook then takes namespaces of its own
+folder, the kit's `solutions/` and `samples/`, and the home folder (what Python and the kit need
+below them is bound back, read-only). Inside, each notebook then takes namespaces of its own
 (`autograder.isolate`).
 """
 
@@ -44,16 +44,22 @@ def _needed() -> list[Path]:
 
     paths = [PACKAGE_ROOT, Path(sys.prefix), Path(sys.base_prefix), data_root(), cache_root()]
     paths += [Path(p) for p in sys.path if p]
-    return [p.resolve() for p in paths]
+    return [p.resolve() for p in paths if p.exists()]
 
 
-def _hideable(path: Path, needed: list[Path]) -> bool:
-    """A folder that may be covered: it exists, lies outside /tmp (covered whole already) and
-    holds nothing the worker needs."""
+def _cover(path: Path, needed: list[Path]) -> list[str]:
+    """bwrap arguments that cover `path` with an empty tmpfs, binding back (read-only) what the
+    worker needs below it: the home folder often holds Python itself. Nothing, for a folder that
+    is missing, is the root, lies in /tmp (covered whole already) or is itself needed."""
     path = path.resolve()
-    if not path.is_dir() or path == Path("/") or path.is_relative_to("/tmp"):
-        return False
-    return not any(n == path or n.is_relative_to(path) for n in needed)
+    if not path.is_dir() or path == Path("/") or path.is_relative_to("/tmp") or path in needed:
+        return []
+    below = sorted({n for n in needed if n.is_relative_to(path)})
+    topmost = [n for n in below if not any(m != n and n.is_relative_to(m) for m in below)]
+    args = ["--tmpfs", str(path)]
+    for kept in topmost:
+        args += ["--ro-bind", str(kept), str(kept)]
+    return args
 
 
 def command(
@@ -64,9 +70,11 @@ def command(
     covered = [PACKAGE_ROOT / "solutions", PACKAGE_ROOT / "samples", Path.home(), *hide]
     args = [bwrap() or "bwrap", "--unshare-all", "--die-with-parent", "--new-session"]
     args += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    done: list[Path] = []
     for path in dict.fromkeys(p.resolve() for p in covered):
-        if _hideable(path, needed):
-            args += ["--tmpfs", str(path)]
+        if not any(path.is_relative_to(d) for d in done):
+            args += _cover(path, needed)
+            done.append(path)
     from d2lkit.data.registry import cache_root
 
     for kept in (cache_root(), _matplotlib_config()):

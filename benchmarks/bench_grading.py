@@ -7,7 +7,8 @@ A plain nbgrader course (a default config with only `Execute.timeout` set, the k
 its source, `generate_assignment` run once) receives `--students` submissions of the chapter,
 cycling through the sample class's full, partial and empty students. Each round then times, from
 a fresh process each: `nbgrader autograde` on `submitted/`, `autograder grade` on the same folder
-(in the sandbox), and `autograder grade --no-sandbox`. Setup is not timed.
+(in the sandbox; the cells the kit tags `demo` skipped), the same with `--run-demos` (every cell, as
+nbgrader runs them), and `autograder grade --no-sandbox`. Setup is not timed.
 
 The engine's own cost per notebook is measured apart: `--stubs` copies of the empty 3.2 stub (its
 cells take milliseconds) graded in one process with one worker; the time from the first judged to
@@ -111,6 +112,7 @@ def main() -> None:
         commands = {
             "nbgrader autograde": [sys.executable, "-m", "nbgrader", "autograde", args.chapter],
             "autograder grade": [*ours, "--out", str(out)],
+            "autograder grade --run-demos": [*ours, "--run-demos", "--out", str(out)],
             "autograder grade --no-sandbox": [*ours, "--no-sandbox", "--out", str(out)],
         }
         times: dict[str, list[float]] = {name: [] for name in commands}
