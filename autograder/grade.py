@@ -150,15 +150,12 @@ def _judge(submission: Submission, runs: dict[str, NotebookRun], include_hidden:
 class _Session:
     """One grading run: the case inputs on disk, a scratch folder, and the warm workers."""
 
-    def __init__(self, exercises: set[Exercise], jobs: int, options: Options, hide: list[Path]):
+    def __init__(self, jobs: int, options: Options, hide: list[Path]):
         self.options = options
         self.root = Path(tempfile.mkdtemp(prefix="autograder-"))
         self.inputs, self.scratch = self.root / "inputs", self.root / "scratch"
         self.inputs.mkdir()
         self.scratch.mkdir()
-        for exercise in exercises:
-            payloads = [p for _, p in engine.cases(exercise, options.include_hidden)]
-            torch.save(payloads, self.inputs / f"{exercise.id}.pt")
         self.cgroups = cgroups.Delegation() if options.sandbox else None
         worker = [sys.executable, "-m", "autograder.worker"]
         if options.sandbox:
@@ -183,6 +180,12 @@ class _Session:
         self.count = itertools.count()
         self.lock = threading.Lock()
         self.pool = pool.Pool(jobs, lambda count: pool.start(argv(), env, self.log, count))
+
+    def write_inputs(self, exercises: set[Exercise]) -> None:
+        """The case inputs, read by the workers' notebooks (the sandbox sees the folder live)."""
+        for exercise in exercises:
+            payloads = [p for _, p in engine.cases(exercise, self.options.include_hidden)]
+            torch.save(payloads, self.inputs / f"{exercise.id}.pt")
 
     def run(self, path: Path) -> NotebookRun:
         exercises = registry.for_notebook(path.stem)
@@ -231,12 +234,13 @@ def _grade_all(
     on_graded: Callable[[Graded], None] | None,
 ) -> list[Graded]:
     exercises = {e for s in submissions for e in s.exercises()}
-    # the payloads first, on this thread: building them seeds torch's global generator (a module
-    # exercise's reference parameters), which the reference thread below seeds and draws from too
-    for exercise in exercises:
-        engine.cases(exercise, options.include_hidden)
-    session = _Session(exercises, jobs, options, hide)
+    # the workers first: they warm up (seconds) while this thread builds the payloads
+    session = _Session(jobs, options, hide)
     try:
+        # the payloads on this thread, before the reference thread starts: building them seeds
+        # torch's global generator (a module exercise's reference parameters), which the
+        # reference thread seeds and draws from too
+        session.write_inputs(exercises)
         with ThreadPoolExecutor(jobs + 1) as threads:
             # the reference outputs are computed while the workers warm up and run notebooks
             reference = threads.submit(
