@@ -49,6 +49,7 @@ class Delegation:
             own = _own(controller)
             if own is None:
                 continue
+            _remove_stale(own)
             base = own / f"autograder-{os.getpid()}"
             try:
                 base.mkdir()
@@ -72,6 +73,14 @@ class Delegation:
     def close(self) -> None:
         for base in self.bases.values():
             _remove(base)
+
+
+def _remove_stale(own: Path) -> None:
+    """The folders of graders that were killed (kill -9 leaves them behind, empty)."""
+    for folder in own.glob("autograder-*"):
+        pid = folder.name.removeprefix("autograder-")
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            _remove(folder)
 
 
 def _remove(folder: Path) -> None:
