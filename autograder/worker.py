@@ -81,12 +81,11 @@ def warm_up() -> object:
     # no sqlite history (and no thread saving it): the home folder is not writable here
     config.HistoryManager.enabled = False
     shell = InteractiveShell.instance(config=config)
-    # the first cell and the first harvest compile and set up what every later one reuses; small
-    # tensors keep torch on this thread (its thread pool does not survive a fork)
-    # Tracebacks go to output nobody keeps (the grader records the exception itself), so IPython
-    # formats them plainly: its default, with source context and colour, costs a notebook 0.3 s
-    # a traceback.
+    # tracebacks go to output nobody keeps (the grader records the exception itself), so IPython
+    # formats them plainly: its default, with source context and colour, costs 0.3 s a traceback
     shell.InteractiveTB.set_mode("Plain")
+    # the first cell, traceback and harvest set up what every later one reuses; small tensors
+    # keep torch on this thread (its thread pool does not survive a fork)
     shell.run_cell("None", silent=True)
     with contextlib.redirect_stdout(io.StringIO()):
         shell.run_cell("raise NotImplementedError", silent=True)
