@@ -4,7 +4,9 @@ The `.py` beside each notebook is what staff edit and review. `autograder build`
 adding nbgrader's cell metadata so that no one types it by hand:
 - a cell tagged `solution` becomes a solution cell, graded id `<chapter>-<first def>-solution`;
 - a cell that is exactly `check("chNN.name", target)` becomes a locked grade cell worth the points
-  its exercise declares, with the exercise's stable grade id.
+  its exercise declares, with the exercise's stable grade id;
+- a cell tagged `demo` (a plot, a timing, a training run: output no grade depends on) is marked
+  `{"autograder": {"demo": true}}`, and `autograder grade` skips the cell with its id.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ def convert(source: Path) -> nbformat.NotebookNode:
         cell.metadata.pop("lines_to_next_cell", None)
         if cell.cell_type != "code":
             continue
+        if "demo" in tags:
+            cell.metadata["autograder"] = {"demo": True}
         cell.outputs, cell.execution_count = [], None
         match = CHECK_CELL.match(cell.source.strip())
         if "solution" in tags:

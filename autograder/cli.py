@@ -9,31 +9,95 @@ from pathlib import Path
 from d2lkit.errors import D2lkitError
 
 
-def _grade(args: argparse.Namespace) -> int:
-    from autograder import report
-    from autograder.grade import grade
+def _size(text: str) -> int:
+    """A size such as `4G`, `512M` or `1048576` (bytes)."""
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    text = text.strip().upper().removesuffix("IB").removesuffix("B")
+    try:
+        if text and text[-1] in units:
+            return int(float(text[:-1]) * units[text[-1]])
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size such as 4G or 512M") from None
 
-    graded = grade(args.paths, jobs=args.jobs, timeout=args.timeout, show_progress=not args.quiet)
-    if not graded:
+
+def _grade(args: argparse.Namespace) -> int:
+    from autograder import gradebook, report, sandbox
+    from autograder.grade import find_submissions, grade
+    from autograder.isolate import Limits
+
+    use_sandbox = not args.no_sandbox
+    if args.command == "demo" and use_sandbox and sandbox.bwrap() is None:
+        use_sandbox = False
+        print(
+            "autograder demo: bubblewrap is not installed; the sample notebooks run without a "
+            "sandbox",
+            file=sys.stderr,
+        )
+    if not use_sandbox and args.command != "demo":
+        print(
+            "autograder: grading without a sandbox (--no-sandbox): the notebooks' code runs "
+            "with your permissions",
+            file=sys.stderr,
+        )
+    shard = gradebook.parse_shard(args.shard) if args.shard else None
+    out = args.out
+    if args.resume and out is None:
+        raise D2lkitError("--resume needs --out (the folder of the run to resume)")
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    done = set(gradebook.load(out)) if args.resume else set()
+    found = find_submissions(args.paths)
+    if not found:
         raise D2lkitError(f"no graded notebooks found under {' '.join(map(str, args.paths))}")
-    if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        report.write_gradebook(graded, args.out / "gradebook.csv")
-        report.write_results(graded, args.out / "results")
+    names = {s.name for s in found if shard is None or gradebook.in_shard(s.name, shard)}
+    limits = Limits(memory=args.memory, processes=args.processes, cpu_seconds=args.cpu_time)
+    graded = grade(
+        args.paths,
+        jobs=args.jobs,
+        timeout=args.timeout,
+        show_progress=not args.quiet,
+        use_sandbox=use_sandbox,
+        limits=limits,
+        select=lambda s: s.name in names and s.name not in done,
+        on_graded=None if out is None else lambda g: gradebook.save(out, g),
+        hide=[] if out is None else [out],
+        skip_demos=not args.run_demos,
+    )
     if args.verbose:
         for g in graded:
             print(report.details(g))
-    print(report.table(graded))
-    if args.out:
-        print(f"wrote {args.out / 'gradebook.csv'} and {args.out / 'results'}/")
+    if out is None:
+        print(report.table(graded))
+        return 0
+    records = {name: r for name, r in gradebook.load(out).items() if name in names}
+    path = gradebook.write_gradebook(out, records)
+    print(gradebook.table(records))
+    resumed = f" ({len(done & names)} kept from the last run)" if done & names else ""
+    print(f"wrote {path} and {out / gradebook.RESULTS}/{resumed}")
+    return 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from autograder import gradebook
+
+    records = gradebook.merge(args.folders, args.out)
+    print(gradebook.table(records))
+    print(f"wrote {args.out / gradebook.GRADEBOOK} and {args.out / gradebook.RESULTS}/")
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
+    from autograder import sandbox
     from autograder.grade import grade
 
     graded = grade(
-        [args.notebook], jobs=1, timeout=args.timeout, show_progress=False, include_hidden=False
+        [args.notebook],
+        jobs=1,
+        timeout=args.timeout,
+        show_progress=False,
+        include_hidden=False,
+        use_sandbox=sandbox.bwrap() is not None,
     )
     if not graded:
         raise D2lkitError(f"{args.notebook} is not one of the kit's graded notebooks")
@@ -85,6 +149,27 @@ def parser() -> argparse.ArgumentParser:
             "--jobs", type=int, default=2, help="notebooks executed at once (default 2)"
         )
         sp.add_argument("--timeout", type=float, default=60, help="seconds per cell (default 60)")
+        sp.add_argument(
+            "--memory", type=_size, default="4G", help="memory per notebook (default 4G)"
+        )
+        sp.add_argument(
+            "--processes", type=int, default=64, help="processes per notebook (default 64)"
+        )
+        sp.add_argument(
+            "--cpu-time", type=int, default=3600, help="CPU seconds per process (default 3600)"
+        )
+        sp.add_argument(
+            "--no-sandbox",
+            action="store_true",
+            help="run the notebooks without bubblewrap (trusted notebooks only)",
+        )
+        sp.add_argument(
+            "--run-demos",
+            action="store_true",
+            help="also run the cells the kit tags `demo` (skipped by default: no grade needs them)",
+        )
+        sp.add_argument("--shard", help="grade only the K-th of N shards (K/N, K from 0)")
+        sp.add_argument("--resume", action="store_true", help="keep the results already in --out")
         sp.add_argument("-v", "--verbose", action="store_true", help="show each exercise's result")
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
@@ -97,6 +182,11 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--root", type=Path, default=root)
     grading(d)
     d.set_defaults(func=_demo)
+
+    m = sub.add_parser("merge", help="join the --out folders of shards into one gradebook")
+    m.add_argument("folders", nargs="+", type=Path)
+    m.add_argument("--out", type=Path, required=True)
+    m.set_defaults(func=_merge)
 
     c = sub.add_parser("check", help="self-check one notebook on the visible cases")
     c.add_argument("notebook", type=Path)

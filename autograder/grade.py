@@ -1,46 +1,53 @@
-"""`autograder grade`: execute submitted notebooks in kernels, harvest outputs, judge them here.
+"""`autograder grade`: run submitted notebooks in the sandbox, harvest outputs, judge them here.
 
-Each notebook runs in its own kernel process (nbclient) with a per-cell timeout. After its cells, the
-grader appends one harvest cell per exercise: it runs the student's target on the cases and saves the
-outputs with `torch.save`. The grader loads them with `torch.load(weights_only=True)` (tensors and
-plain containers only) and compares them in this process. A notebook that cannot be read, crashes its
-kernel or hangs scores zero for what it did not deliver, with the reason; the others are unaffected.
+Notebooks run in warm workers (`autograder.worker`), one forked process per notebook, each under
+bubblewrap with namespaces and limits of its own (`autograder.sandbox`, `autograder.isolate`).
+Each gets a private copy of its submission's folder; after its cells, the worker runs the
+student's target on every case and saves the outputs with `torch.save`. The grader loads them with
+`torch.load(weights_only=True)` (tensors and plain containers only) and compares them in this
+process. A notebook that cannot be read, crashes, hangs or breaks a limit scores zero for what it
+did not deliver, with the reason; the others are unaffected.
 """
 
 from __future__ import annotations
 
-import asyncio
+import dataclasses
+import functools
+import itertools
+import json
 import os
-import subprocess
+import shutil
+import sys
 import tempfile
-import time
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 import torch
-from nbclient import NotebookClient
-from nbclient.exceptions import DeadKernelError
 
-from autograder import engine, registry
+from autograder import cgroups, delivery, engine, pool, registry, sandbox
 from autograder.compare import ExerciseResult
-from autograder.grade_cell import GRADE_MODE_VARIABLE
+from autograder.delivery import NotebookRun
+from autograder.isolate import Limits
 from autograder.spec import Exercise
 
-HARVEST_CELL = (
-    "__import__('autograder.harvest', fromlist=['run_file'])"
-    ".run_file({inputs!r}, {outputs!r}, {target!r}, globals())"
-)
-KILL_GRACE_S = 15.0
+NOTEBOOK_FILE_CAP = 64 << 20
 
 
 @dataclass(frozen=True)
 class Options:
-    """How to grade: cell timeout in seconds, and whether hidden cases run (not for self-checks)."""
+    """How to grade: cell timeout in seconds, whether hidden cases run (not for self-checks),
+    whether notebooks run in the sandbox, the limits each notebook runs under, and whether the
+    cells the kit tags `demo` are skipped."""
 
     timeout: float = 60.0
     include_hidden: bool = True
+    sandbox: bool = True
+    limits: Limits = field(default_factory=Limits)
+    skip_demos: bool = True
 
 
 @dataclass
@@ -54,16 +61,6 @@ class Submission:
         """Every exercise of the chapters these notebooks belong to (a missing notebook scores zero)."""
         chapters = {e.chapter for stem in self.notebooks for e in registry.for_notebook(stem)}
         return [e for e in registry.exercises().values() if e.chapter in chapters]
-
-
-@dataclass
-class NotebookRun:
-    """What one kernel delivered: harvested outputs per exercise id, or the reason there are none."""
-
-    outputs: dict[str, list[dict]] = field(default_factory=dict)
-    reasons: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    seconds: float = 0.0
 
 
 @dataclass
@@ -103,95 +100,33 @@ def find_submissions(paths: Sequence[Path]) -> list[Submission]:
     return list(groups.values())
 
 
-async def _execute(path: Path, exercises: list[Exercise], options: Options) -> NotebookRun:
-    run = NotebookRun()
+@functools.cache
+def demo_cells(stem: str) -> frozenset[str]:
+    """The ids of the cells the kit's own solution notebook tags `demo` (output no grade depends
+    on). Taken from the kit's copy, never from the submitted file, so a student cannot mark a
+    cell of theirs to be skipped; one who changes a demo cell's id only has it run."""
+    exercises = registry.for_notebook(stem)
+    if not exercises:
+        return frozenset()
+    path = sandbox.PACKAGE_ROOT / "solutions" / exercises[0].chapter / f"{stem}.ipynb"
     try:
         nb = nbformat.read(path, as_version=4)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is the student's zero, with the reason
-        reason = f"{path.name} could not be read as a notebook ({type(exc).__name__}: {exc})"
-        return NotebookRun(reasons={e.id: reason for e in exercises})
-    code_cells = [c for c in nb.cells if c.cell_type == "code"]
-    nb.cells = code_cells
-    client = NotebookClient(
-        nb,
-        timeout=int(options.timeout),
-        kernel_name="python3",
-        allow_errors=True,
-        interrupt_on_timeout=True,
-        shutdown_kernel="immediate",
-        resources={"metadata": {"path": str(path.parent)}},
+    except (OSError, ValueError):
+        return frozenset()
+    return frozenset(
+        c.get("id")
+        for c in nb.cells
+        if c.metadata.get("autograder", {}).get("demo") and c.get("id")
     )
-    start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="autograder-") as work:
-        try:
-            # the kernel's own stderr (ipykernel's start-up warnings, a student's prints) would
-            # interleave over the progress bar; what the grader needs comes over the protocol
-            async with client.async_setup_kernel(
-                env={**os.environ, GRADE_MODE_VARIABLE: "grade"}, stderr=subprocess.DEVNULL
-            ):
-                for index, cell in enumerate(code_cells):
-                    await _cell(client, cell, index, options.timeout, run.notes)
-                for exercise in exercises:
-                    await _harvest(client, nb, exercise, Path(work), options, run)
-        except (DeadKernelError, asyncio.TimeoutError, RuntimeError) as exc:
-            reason = _dead_reason(exc, options.timeout)
-            run.notes.append(reason)
-            for exercise in exercises:
-                if exercise.id not in run.outputs:
-                    run.reasons.setdefault(exercise.id, reason)
-    run.seconds = time.monotonic() - start
-    return run
 
 
-def _dead_reason(exc: BaseException, timeout: float) -> str:
-    if isinstance(exc, asyncio.TimeoutError):
-        return f"the kernel ignored an interrupt after a {timeout:g} s timeout and was stopped"
-    return f"the kernel died ({type(exc).__name__}: {exc})"
-
-
-async def _cell(client: NotebookClient, cell, index: int, timeout: float, notes: list[str]) -> None:
-    started = time.monotonic()
-    await asyncio.wait_for(client.async_execute_cell(cell, index), timeout + KILL_GRACE_S)
-    errors = [o for o in cell.get("outputs", ()) if o.get("output_type") == "error"]
-    if errors:
-        kind = errors[0].get("ename", "error")
-        if kind == "KeyboardInterrupt" and time.monotonic() - started >= timeout:
-            notes.append(f"code cell {index + 1} timed out after {timeout:g} s")
-        else:
-            notes.append(
-                f"code cell {index + 1} raised {kind}: {errors[0].get('evalue', '')[:200]}"
-            )
-
-
-async def _harvest(
-    client, nb, exercise: Exercise, work: Path, options: Options, run: NotebookRun
-) -> None:
-    inputs = work / f"{exercise.id}.in.pt"
-    outputs = work / f"{exercise.id}.out.pt"
-    torch.save([p for _, p in engine.cases(exercise, options.include_hidden)], inputs)
-    cell = nbformat.v4.new_code_cell(
-        HARVEST_CELL.format(inputs=str(inputs), outputs=str(outputs), target=exercise.target)
-    )
-    nb.cells.append(cell)
-    started = time.monotonic()
-    await asyncio.wait_for(
-        client.async_execute_cell(cell, len(nb.cells) - 1), options.timeout + KILL_GRACE_S
-    )
-    if not outputs.exists():
-        errors = [o for o in cell.get("outputs", ()) if o.get("output_type") == "error"]
-        if time.monotonic() - started >= options.timeout:
-            limit = f"{options.timeout:g} s"
-            run.reasons[exercise.id] = f"`{exercise.target}` did not finish within {limit}"
-        else:
-            detail = (
-                f"{errors[0].get('ename')}: {errors[0].get('evalue')}" if errors else "no output"
-            )
-            run.reasons[exercise.id] = f"its outputs could not be collected ({detail[:200]})"
-        return
-    try:
-        run.outputs[exercise.id] = torch.load(outputs, weights_only=True)
-    except Exception as exc:  # noqa: BLE001 - anything but plain tensors is refused, with the reason
-        run.reasons[exercise.id] = f"its outputs are not plain data ({type(exc).__name__})"
+def _cells(path: Path, skip_demos: bool) -> list[str]:
+    """The code cells of a submitted notebook, read here (the file never enters the sandbox)."""
+    if path.stat().st_size > NOTEBOOK_FILE_CAP:
+        raise ValueError(f"it is over {delivery.size(NOTEBOOK_FILE_CAP)}")
+    nb = nbformat.read(path, as_version=4)
+    skipped = demo_cells(path.stem) if skip_demos else frozenset()
+    return [c.source for c in nb.cells if c.cell_type == "code" and c.get("id") not in skipped]
 
 
 def _judge(submission: Submission, runs: dict[str, NotebookRun], include_hidden: bool) -> Graded:
@@ -212,35 +147,123 @@ def _judge(submission: Submission, runs: dict[str, NotebookRun], include_hidden:
     return Graded(submission, results, notes)
 
 
-async def _grade_all(
-    submissions: list[Submission], jobs: int, options: Options, progress
+class _Session:
+    """One grading run: the case inputs on disk, a scratch folder, and the warm workers."""
+
+    def __init__(self, jobs: int, options: Options, hide: list[Path]):
+        self.options = options
+        self.root = Path(tempfile.mkdtemp(prefix="autograder-"))
+        self.inputs, self.scratch = self.root / "inputs", self.root / "scratch"
+        self.inputs.mkdir()
+        self.scratch.mkdir()
+        self.cgroups = cgroups.Delegation() if options.sandbox else None
+        worker = [sys.executable, "-m", "autograder.worker"]
+        if options.sandbox:
+            sandbox.prepare_data()
+
+        sandboxes = itertools.count()
+
+        def argv() -> list[str]:
+            if not options.sandbox:
+                return worker
+            extra = self.cgroups.binds(next(sandboxes))
+            return sandbox.command([*worker, "--isolate"], self.inputs, self.scratch, hide, extra)
+
+        env = sandbox.environment()
+        if not options.sandbox:
+            (self.root / "home").mkdir()
+            env["AUTOGRADER_HOME"] = str(self.root / "home")
+        env["AUTOGRADER_LIMITS"] = json.dumps(dataclasses.asdict(options.limits))
+        # the notebooks share the cores: one torch thread pool each, not one per core each
+        env.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // jobs)))
+        self.log = (self.root / "workers.log").open("w")
+        self.count = itertools.count()
+        self.lock = threading.Lock()
+        self.pool = pool.Pool(jobs, lambda count: pool.start(argv(), env, self.log, count))
+
+    def write_inputs(self, exercises: set[Exercise]) -> None:
+        """The case inputs, read by the workers' notebooks (the sandbox sees the folder live)."""
+        for exercise in exercises:
+            payloads = [p for _, p in engine.cases(exercise, self.options.include_hidden)]
+            torch.save(payloads, self.inputs / f"{exercise.id}.pt")
+
+    def run(self, path: Path) -> NotebookRun:
+        exercises = registry.for_notebook(path.stem)
+        try:
+            cells = _cells(path, self.options.skip_demos)
+        except Exception as exc:  # noqa: BLE001 - any unreadable file is the student's zero, with the reason
+            reason = f"{path.name} could not be read as a notebook ({type(exc).__name__}: {exc})"
+            return NotebookRun(reasons={e.id: reason for e in exercises})
+        with self.lock:
+            number = next(self.count)
+        job_dir = self.scratch / str(number)
+        try:
+            ignore = shutil.ignore_patterns(".ipynb_checkpoints")
+            shutil.copytree(path.parent, job_dir / "work", symlinks=True, ignore=ignore)
+            (job_dir / "out").mkdir()
+            inside = self.options.sandbox
+            job = {
+                "id": number,
+                "dir": f"{sandbox.SCRATCH}/{number}" if inside else str(job_dir),
+                "inputs_dir": sandbox.INPUTS if inside else str(self.inputs),
+                "cells": cells,
+                "exercises": [[e.id, e.target] for e in exercises],
+                "timeout": self.options.timeout,
+            }
+            result = self.pool.run(job)
+            return delivery.from_worker(
+                result, exercises, job_dir / "out", self.options.timeout, self.options.limits
+            )
+        finally:
+            shutil.rmtree(job_dir, ignore_errors=True)
+
+    def close(self) -> None:
+        self.pool.close()
+        if self.cgroups is not None:
+            self.cgroups.close()
+        self.log.close()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _grade_all(
+    submissions: list[Submission],
+    jobs: int,
+    options: Options,
+    hide: list[Path],
+    progress,
+    on_graded: Callable[[Graded], None] | None,
 ) -> list[Graded]:
-    limit = asyncio.Semaphore(jobs)
-
-    async def one(path: Path) -> NotebookRun:
-        async with limit:
-            run = await _execute(path, registry.for_notebook(path.stem), options)
-            progress.update(1)
-            return run
-
     exercises = {e for s in submissions for e in s.exercises()}
-    # the payloads first, on this thread: building them seeds torch's global generator (a module
-    # exercise's reference parameters), which the reference thread below seeds and draws from too
-    for exercise in exercises:
-        engine.cases(exercise, options.include_hidden)
-    tasks = {
-        (i, stem): asyncio.ensure_future(one(path))
-        for i, s in enumerate(submissions)
-        for stem, path in s.notebooks.items()
-    }
-    # the reference outputs are computed here while the kernels start and run their notebooks
-    await asyncio.to_thread(lambda: [engine.expected(e, options.include_hidden) for e in exercises])
-    await asyncio.gather(*tasks.values())
-    graded = []
-    for i, submission in enumerate(submissions):
-        runs = {stem: tasks[(i, stem)].result() for stem in submission.notebooks}
-        graded.append(_judge(submission, runs, options.include_hidden))
-    return graded
+    # the workers first: they warm up (seconds) while this thread builds the payloads
+    session = _Session(jobs, options, hide)
+    try:
+        # the payloads on this thread, before the reference thread starts: building them seeds
+        # torch's global generator (a module exercise's reference parameters), which the
+        # reference thread seeds and draws from too
+        session.write_inputs(exercises)
+        with ThreadPoolExecutor(jobs + 1) as threads:
+            # the reference outputs are computed while the workers warm up and run notebooks
+            reference = threads.submit(
+                lambda: [engine.expected(e, options.include_hidden) for e in exercises]
+            )
+            pending: dict[int, dict[str, Future]] = {}
+            for i, s in enumerate(submissions):
+                pending[i] = {
+                    stem: threads.submit(session.run, p) for stem, p in s.notebooks.items()
+                }
+            reference.result()
+            graded: dict[int, Graded] = {}
+            for i, submission in enumerate(submissions):
+                runs = {}
+                for stem, future in pending[i].items():
+                    runs[stem] = future.result()
+                    progress.update(1)
+                graded[i] = _judge(submission, runs, options.include_hidden)
+                if on_graded is not None:
+                    on_graded(graded[i])
+            return [graded[i] for i in range(len(submissions))]
+    finally:
+        session.close()
 
 
 def grade(
@@ -249,14 +272,27 @@ def grade(
     timeout: float = 60.0,
     show_progress: bool = True,
     include_hidden: bool = True,
+    *,
+    use_sandbox: bool = True,
+    limits: Limits | None = None,
+    select: Callable[[Submission], bool] | None = None,
+    on_graded: Callable[[Graded], None] | None = None,
+    hide: Sequence[Path] = (),
+    skip_demos: bool = True,
 ) -> list[Graded]:
-    """Grade every submission found under `paths`; never raises for a student's broken notebook."""
-    options = Options(timeout, include_hidden)
+    """Grade every submission found under `paths` (those `select` keeps); never raises for a
+    student's broken notebook. `on_graded` sees each submission as soon as it is judged; `hide`
+    names more folders the notebooks must not see (the output folder)."""
+    if use_sandbox and sandbox.bwrap() is None:
+        raise sandbox.SandboxMissing()
+    options = Options(timeout, include_hidden, use_sandbox, limits or Limits(), skip_demos)
     from tqdm.auto import tqdm
 
-    submissions = find_submissions(list(paths))
+    paths = [Path(p) for p in paths]
+    submissions = [s for s in find_submissions(paths) if select is None or select(s)]
     if not submissions:
         return []
+    covered = [p if p.is_dir() else p.parent for p in paths] + [Path(p) for p in hide]
     total = sum(len(s.notebooks) for s in submissions)
     with tqdm(total=total, desc="notebooks", unit="nb", disable=not show_progress) as progress:
-        return asyncio.run(_grade_all(submissions, jobs, options, progress))
+        return _grade_all(submissions, jobs, options, covered, progress, on_graded)

@@ -107,7 +107,7 @@ check("ch03.sgd", sgd)
 # The book's settings: `true_w = [2, -3.4]`, `true_b = 4.2`, 1000 examples, batch 10, lr 0.03,
 # 3 epochs. The loss should fall to about 5e-5.
 
-# %%
+# %% tags=["demo"]
 torch.manual_seed(0)
 random.seed(0)
 true_w, true_b = torch.tensor([2.0, -3.4]), 4.2

@@ -39,7 +39,7 @@ def get_fashion_mnist_labels(labels) -> list[str]:
 # %%
 check("ch03.get_fashion_mnist_labels", get_fashion_mnist_labels)
 
-# %%
+# %% tags=["demo"]
 show_images(train_images[:18].float() / 255, 2, 9, titles=get_fashion_mnist_labels(train_labels[:18]))
 
 # %% [markdown]
@@ -48,7 +48,7 @@ show_images(train_images[:18].float() / 255, 2, 9, titles=get_fashion_mnist_labe
 # `load_data_fashion_mnist(batch_size, resize=None)` returns the training and test iterators. Time
 # one pass over the training set (the book's DataLoader takes several seconds).
 
-# %%
+# %% tags=["demo"]
 train_iter, test_iter = load_data_fashion_mnist(256)
 start = time.perf_counter()
 for X, y in train_iter:

@@ -161,7 +161,7 @@ check("ch03.train_epoch_ch3", train_epoch_ch3)
 # Two epochs on a 10,000-image subset, to see the pieces work together. The book's full run
 # (10 epochs, lr 0.1, batch 256, about 0.83 test accuracy) is `d2lkit train softmax-regression`.
 
-# %%
+# %% tags=["demo"]
 torch.manual_seed(0)
 train_iter, test_iter = load_data_fashion_mnist(256, limit=10_000)
 net = SoftmaxRegressionScratch()

@@ -175,7 +175,7 @@ check("ch04.k_fold", k_fold)
 # average validation log RMSE of 0.170. `d2lkit train kaggle-house --out DIR` runs the same, then
 # trains on all the data and writes the Kaggle `submission.csv`.
 
-# %%
+# %% tags=["demo"]
 torch.manual_seed(0)
 k, num_epochs, lr, weight_decay, batch_size = 5, 100, 5, 0, 64
 train_l, valid_l = k_fold(k, train_features, train_labels, num_epochs, lr, weight_decay, batch_size)

@@ -74,7 +74,7 @@ check("ch04.evaluate_loss", evaluate_loss)
 # 20 epochs. Three features (degree 3, the truth) fit; one (degree 1) underfits; all 20 with
 # 1500 epochs fit the training set better than the test set.
 
-# %%
+# %% tags=["demo"]
 torch.manual_seed(0)
 max_degree, n_train, n_test = 20, 100, 100
 true_w = torch.zeros(max_degree)
