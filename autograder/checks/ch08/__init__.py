@@ -15,6 +15,7 @@ from autograder.checks.ch08 import (
     lm_dataset,
     rnn_concise,
     rnn_scratch,
+    rnn_training,
     sequence,
     text_preprocessing,
 )
@@ -38,5 +39,6 @@ EXERCISES = [
     *text_preprocessing.EXERCISES,
     *lm_dataset.EXERCISES,
     *rnn_scratch.EXERCISES,
+    *rnn_training.EXERCISES,
     *rnn_concise.EXERCISES,
 ]
