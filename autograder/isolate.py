@@ -53,6 +53,10 @@ class Limits:
     file_size: int = 1 << 30
 
 
+# the folders below /tmp that the sandbox binds back (read-only) and each notebook keeps
+KEEP_VARIABLE = "AUTOGRADER_KEEP_IN_TMP"
+
+
 def _check(result: int, what: str) -> None:
     if result != 0:
         errno = ctypes.get_errno()
@@ -76,11 +80,15 @@ def _write(path: str, text: str) -> None:
         f.write(text)
 
 
-def enter_namespaces(binds: dict[str, str], tmp_bytes: int, stage: str) -> None:
+def enter_namespaces(
+    binds: dict[str, str], tmp_bytes: int, stage: str, keep: tuple[str, ...] = ()
+) -> None:
     """Give this (single-threaded) process its own user, mount and PID namespaces, with a fresh
     /tmp and /dev/shm of its own, and each folder `binds` maps (source: name) bound at /tmp/name.
     The worker's /tmp, which holds every other notebook's copy, is then out of sight. The fresh
-    ones hold `tmp_bytes` at most (tmpfs pages are memory that no rlimit counts)."""
+    ones hold `tmp_bytes` at most (tmpfs pages are memory that no rlimit counts). `keep`: folders
+    below /tmp that stay where they are (a kit or a virtual environment installed there, which
+    the sandbox binds read-only; the binds stay read-only)."""
     uid, gid = os.getuid(), os.getgid()
     unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID)
     _write("/proc/self/setgroups", "deny")
@@ -97,6 +105,10 @@ def enter_namespaces(binds: dict[str, str], tmp_bytes: int, stage: str) -> None:
         target = os.path.join(stage, name)
         os.makedirs(target)
         _mount(source, target, None, MS_BIND | MS_REC)
+    for path in keep:
+        target = stage + path.removeprefix("/tmp")
+        os.makedirs(target, exist_ok=True)
+        _mount(path, target, None, MS_BIND | MS_REC)
     _mount(stage, "/tmp", None, MS_MOVE)
     if os.path.isdir("/dev/shm"):
         _mount("tmpfs", "/dev/shm", "tmpfs", 0, options)

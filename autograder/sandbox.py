@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from autograder.grade_cell import GRADE_MODE_VARIABLE
+from autograder.isolate import KEEP_VARIABLE
 from d2lkit.errors import D2lkitError
 
 INSIDE = "/tmp/autograder"
@@ -47,17 +48,30 @@ def _needed() -> list[Path]:
     return [p.resolve() for p in paths if p.exists()]
 
 
+def _topmost(paths: list[Path]) -> list[Path]:
+    """The paths not below another of them, sorted."""
+    below = sorted(set(paths))
+    return [n for n in below if not any(m != n and n.is_relative_to(m) for m in below)]
+
+
+def _under_tmp(needed: list[Path]) -> list[Path]:
+    """What the worker needs below /tmp (a clone of the kit, its virtual environment, the data),
+    which the sandbox's fresh /tmp would hide: it is bound back, read-only."""
+    return _topmost([n for n in needed if n.is_relative_to("/tmp")])
+
+
 def _cover(path: Path, needed: list[Path]) -> list[str]:
     """bwrap arguments that cover `path` with an empty tmpfs, binding back (read-only) what the
     worker needs below it: the home folder often holds Python itself. Nothing, for a folder that
-    is missing, is the root, lies in /tmp (covered whole already) or is itself needed."""
+    is missing, is the root or is itself needed, or lies in /tmp outside what is bound back there
+    (the fresh /tmp hides it already)."""
     path = path.resolve()
-    if not path.is_dir() or path == Path("/") or path.is_relative_to("/tmp") or path in needed:
+    if not path.is_dir() or path == Path("/") or path in needed:
         return []
-    below = sorted({n for n in needed if n.is_relative_to(path)})
-    topmost = [n for n in below if not any(m != n and n.is_relative_to(m) for m in below)]
+    if path.is_relative_to("/tmp") and not any(path.is_relative_to(k) for k in _under_tmp(needed)):
+        return []
     args = ["--tmpfs", str(path)]
-    for kept in topmost:
+    for kept in _topmost([n for n in needed if n.is_relative_to(path)]):
         args += ["--ro-bind", str(kept), str(kept)]
     return args
 
@@ -70,6 +84,8 @@ def command(
     covered = [PACKAGE_ROOT / "solutions", PACKAGE_ROOT / "samples", Path.home(), *hide]
     args = [bwrap() or "bwrap", "--unshare-all", "--die-with-parent", "--new-session"]
     args += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    for kept in _under_tmp(needed):
+        args += ["--ro-bind", str(kept), str(kept)]
     done: list[Path] = []
     for path in dict.fromkeys(p.resolve() for p in covered):
         if not any(path.is_relative_to(d) for d in done):
@@ -107,6 +123,7 @@ def environment() -> dict[str, str]:
         env["AUTOGRADER_MATPLOTLIB_CACHE"] = str(config)
     env["MPLBACKEND"] = "Agg"
     env[GRADE_MODE_VARIABLE] = "grade"
+    env[KEEP_VARIABLE] = os.pathsep.join(str(p) for p in _under_tmp(_needed()))
     return env
 
 

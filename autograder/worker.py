@@ -144,7 +144,12 @@ def _notebook(job: dict, events: int, limits: isolate.Limits, isolated: bool, sh
         if isolated:
             cgroups.join(int(job["id"]), limits.processes, limits.memory)
             isolate.enter_namespaces(
-                {job["dir"]: "job", job["inputs_dir"]: "inputs"}, limits.file_size, _stage(job)
+                {job["dir"]: "job", job["inputs_dir"]: "inputs"},
+                limits.file_size,
+                _stage(job),
+                keep=tuple(
+                    filter(None, os.environ.get(isolate.KEEP_VARIABLE, "").split(os.pathsep))
+                ),
             )
             isolate.drop_privileges()
             work, inputs, outputs = "/tmp/job/work", "/tmp/inputs", "/tmp/job/out"
