@@ -201,3 +201,15 @@ def test_without_bubblewrap_grading_stops_with_one_line_naming_the_fix(monkeypat
     assert main(["grade", str(BASE), "--quiet"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "apt-get install bubblewrap" in err[0] and "--no-sandbox" in err[0]
+
+
+def test_a_kit_living_below_tmp_stays_in_sight_with_its_solutions_covered(tmp_path):
+    # a CI clone under /tmp: the sandbox's fresh /tmp would hide the kit and its environment
+    kit = tmp_path / "kit"
+    (kit / "solutions").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    needed = [kit, kit / ".venv", Path("/usr")]
+    assert sandbox._under_tmp(needed) == [kit]
+    assert sandbox._cover(kit / "solutions", needed) == ["--tmpfs", str(kit / "solutions")]
+    # what lies below /tmp outside the kit is hidden by the fresh /tmp already
+    assert sandbox._cover(tmp_path / "elsewhere", needed) == []
