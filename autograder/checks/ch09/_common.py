@@ -4,6 +4,7 @@ module called through `sequences.module_call`, and small helpers for hints."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -291,3 +292,31 @@ def state_hint(case: Case, expected: dict, student: dict) -> str | None:
     if isinstance(_out(student), torch.Tensor):
         return "return a tuple of tensors, as the other models' states are"
     return None
+
+
+def cell_cases(
+    shapes: Callable[[int, int], list[tuple[int, ...]]],
+    num_states: int,
+    seed: int,
+    dense: tuple[int, int] = (8, 8),
+) -> list[Case]:
+    """The five cases of a from-scratch recurrent cell (9.1, 9.2, 9.4), seeds `seed` to `seed + 4`:
+    `shapes(vocab_size, num_hiddens)` gives its parameters' shapes, `num_states` its state's
+    tensors, `dense` the steps and hiddens of the case fed dense inputs instead of one-hot."""
+
+    def case(name: str, steps: int, batch: int, vocab: int, hiddens: int, i: int, **kw: Any):
+        return scratch_case(
+            name, steps, batch, vocab, shapes(vocab, hiddens), num_states, seed + i,
+            hiddens=hiddens, **kw,
+        )  # fmt: skip
+
+    steps, hiddens = dense
+    return [
+        case("5 steps, batch 2, vocab 28, 16 hiddens", 5, 2, 28, 16, 0),
+        case("one step, batch 3, vocab 6, 4 hiddens", 1, 3, 6, 4, 1),
+        case(f"{steps} steps, batch 1, dense inputs, {hiddens} hiddens", steps, 1, 5, hiddens, 2,
+             one_hot=False),
+        case("float64, 6 steps, batch 4, vocab 7, 5 hiddens", 6, 4, 7, 5, 3, dtype=torch.float64,
+             visible=False),
+        case("35 steps, batch 2, vocab 28, 12 hiddens", 35, 2, 28, 12, 4, visible=False),
+    ]  # fmt: skip

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 
 from autograder.checks.ch09._common import (
     RNN_BUILTINS,
     _out,
+    cell_cases,
     gate_shapes,
-    scratch_case,
     scratch_checker,
     scratch_hint_shapes,
 )
@@ -22,33 +20,15 @@ NB_BI_RNN = "9.4-bi-rnn"
 NAMES = ["W_xh_f", "W_hh_f", "b_h_f", "W_xh_b", "W_hh_b", "b_h_b", "W_hq", "b_q"]
 
 
-def _case(
-    name: str, steps: int, batch: int, vocab: int, hiddens: int, seed: int, **kw: Any
-) -> Case:
-    shapes = [
+def _shapes(vocab: int, hiddens: int) -> list[tuple[int, ...]]:
+    return [
         *gate_shapes(vocab, hiddens), *gate_shapes(vocab, hiddens),
         (2 * hiddens, vocab), (vocab,),
     ]  # fmt: skip
-    return scratch_case(name, steps, batch, vocab, shapes, 2, seed, hiddens=hiddens, **kw)
 
 
 def _cases() -> list[Case]:
-    return [
-        _case("5 steps, batch 2, vocab 28, 16 hiddens", 5, 2, 28, 16, 1011),
-        _case("one step, batch 3, vocab 6, 4 hiddens", 1, 3, 6, 4, 1012),
-        _case("7 steps, batch 1, dense inputs, 6 hiddens", 7, 1, 5, 6, 1013, one_hot=False),
-        _case(
-            "float64, 6 steps, batch 4, vocab 7, 5 hiddens",
-            6,
-            4,
-            7,
-            5,
-            1014,
-            dtype=torch.float64,
-            visible=False,
-        ),  # fmt: skip
-        _case("35 steps, batch 2, vocab 28, 12 hiddens", 35, 2, 28, 12, 1015, visible=False),
-    ]
+    return cell_cases(_shapes, 2, 1011, dense=(7, 6))
 
 
 def _tanh_layer(inputs, H, W_xh, W_hh, b_h):

@@ -9,10 +9,10 @@ import torch
 from autograder.checks.ch09._common import (
     RNN_BUILTINS,
     _out,
+    cell_cases,
     gate_shapes,
     params_cases,
     params_checker,
-    scratch_case,
     scratch_checker,
     scratch_hint_shapes,
     state_cases,
@@ -32,30 +32,8 @@ def _shapes(vocab_size: int, num_hiddens: int, device: Any = "cpu") -> list[tupl
     return [*gates, (num_hiddens, vocab_size), (vocab_size,)]
 
 
-def _case(
-    name: str, steps: int, batch: int, vocab: int, hiddens: int, seed: int, **kw: Any
-) -> Case:
-    shapes = _shapes(vocab, hiddens)
-    return scratch_case(name, steps, batch, vocab, shapes, 1, seed, hiddens=hiddens, **kw)
-
-
 def _gru_cases() -> list[Case]:
-    return [
-        _case("5 steps, batch 2, vocab 28, 16 hiddens", 5, 2, 28, 16, 961),
-        _case("one step, batch 3, vocab 6, 4 hiddens", 1, 3, 6, 4, 962),
-        _case("8 steps, batch 1, dense inputs, 8 hiddens", 8, 1, 5, 8, 963, one_hot=False),
-        _case(
-            "float64, 6 steps, batch 4, vocab 7, 5 hiddens",
-            6,
-            4,
-            7,
-            5,
-            964,
-            dtype=torch.float64,
-            visible=False,
-        ),  # fmt: skip
-        _case("35 steps, batch 2, vocab 28, 12 hiddens", 35, 2, 28, 12, 965, visible=False),
-    ]
+    return cell_cases(_shapes, 1, 961)
 
 
 def gru_variant(inputs, state, params, reset_after=False, swap_update=False):
