@@ -30,14 +30,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import multiprocessing
-import os
 import statistics
 import time
 import warnings
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 
+import interleave
 import torch
 from torch import nn
 
@@ -145,28 +144,9 @@ def main() -> None:
     args = parser.parse_args()
     device = resolve_device(args.device)
 
-    # spawn: a fork would share this process's allocator and thread pool state
-    context = multiprocessing.get_context("spawn")
-    workers = {}
-    for name in CONTENDERS:
-        ours, theirs = context.Pipe()
-        process = context.Process(target=worker, args=(name, device, args.threads, theirs))
-        process.start()
-        workers[name] = (process, ours)
-    ready = {name: conn.recv() for name, (_, conn) in workers.items()}
-    names = [name for name in CONTENDERS if ready[name]]
-
-    load_before = os.getloadavg()[0]
-    seconds: dict[str, list[float]] = {name: [] for name in names}
-    for r in range(args.repeats):
-        for name in names[r % len(names) :] + names[: r % len(names)]:
-            workers[name][1].send(True)
-            seconds[name].append(workers[name][1].recv())
-    load_after = os.getloadavg()[0]
-    for name in names:
-        workers[name][1].send(False)
-    for process, _ in workers.values():
-        process.join()
+    seconds, ready, load_before, load_after = interleave.run(
+        worker, CONTENDERS, (device, args.threads), args.repeats
+    )
 
     amp, channels_last = choose_speedups(lenet(), device, 28)
     layout = "channels-last" if channels_last else "NCHW"

@@ -34,13 +34,12 @@ load (on 2 busy cores it went past 4x).
 from __future__ import annotations
 
 import argparse
-import multiprocessing
-import os
 import statistics
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 
+import interleave
 import torch
 from torch import Tensor, nn
 
@@ -146,31 +145,12 @@ def main() -> None:
     args = parser.parse_args()
     device = resolve_device(args.device)
 
-    # spawn: a fork would share this process's allocator and thread pool state
-    context = multiprocessing.get_context("spawn")
-    workers = {}
-    for name in CONTENDERS:
-        ours, theirs = context.Pipe()
-        process = context.Process(target=worker, args=(name, device, args.threads, theirs))
-        process.start()
-        workers[name] = (process, ours)
-    ready = {name: conn.recv() for name, (_, conn) in workers.items()}
-    names = [name for name in CONTENDERS if ready[name]]
-
-    load_before = os.getloadavg()[0]
-    seconds: dict[str, list[float]] = {name: [] for name in names}
-    cpu_seconds: dict[str, list[float]] = {name: [] for name in names}
-    for r in range(args.repeats):
-        for name in names[r % len(names) :] + names[: r % len(names)]:
-            workers[name][1].send(True)
-            wall, cpu = workers[name][1].recv()
-            seconds[name].append(wall)
-            cpu_seconds[name].append(cpu)
-    load_after = os.getloadavg()[0]
-    for name in names:
-        workers[name][1].send(False)
-    for process, _ in workers.values():
-        process.join()
+    samples, ready, load_before, load_after = interleave.run(
+        worker, CONTENDERS, (device, args.threads), args.repeats
+    )
+    names = list(samples)
+    seconds = {name: [wall for wall, _ in pairs] for name, pairs in samples.items()}
+    cpu_seconds = {name: [cpu for _, cpu in pairs] for name, pairs in samples.items()}
 
     threads = args.threads or torch.get_num_threads()
     tokens = sum(X.numel() for X, _ in load_data_time_machine(BATCH_SIZE, NUM_STEPS, seed=0)[0])
