@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Kind = Literal["function", "module"]
+Origin = Literal["book", "kit"]
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,9 @@ class Exercise:
     """One graded item: `check("ch03.softmax", softmax)` in the notebook, a column in the gradebook.
 
     Keyword arguments only. `description`, when the id alone does not say what is checked, is
-    shown beside the id in the grader's report and in the Gradescope test's name.
+    shown beside the id in the grader's report and in the Gradescope test's name. `origin` says whose
+    answer it is: `"book"` when the book prints the code, `"kit"` for the kit's own questions (the book
+    has no code for them), whose reference never ships to students.
     """
 
     id: str
@@ -111,6 +114,7 @@ class Exercise:
     forbidden: tuple[str, ...] = ()
     hint: Hint | None = None
     description: str = ""
+    origin: Origin = "book"
 
     @property
     def chapter(self) -> str:
