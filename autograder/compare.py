@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 import torch
 
+from autograder.results import Failure, Problem, hint_id, kind_of
 from autograder.spec import Case, Compare, Exercise
 
 # (rtol, atol) by dtype, a little looser than torch.testing's defaults: a student's formula may sum
@@ -21,47 +21,6 @@ TOLERANCES: dict[torch.dtype, tuple[float, float]] = {
 GRAD_LOOSENING = 10.0
 DEFAULT = Compare()
 PLAIN_TYPES = (torch.Tensor, bool, int, float, str, type(None), list, tuple, dict)
-
-
-@dataclass(frozen=True)
-class CaseResult:
-    case: Case
-    problem: str | None
-
-    @property
-    def passed(self) -> bool:
-        return self.problem is None
-
-
-@dataclass(frozen=True)
-class ExerciseResult:
-    exercise: Exercise
-    cases: tuple[CaseResult, ...]
-    reason: str | None = None
-
-    @property
-    def passed(self) -> bool:
-        return self.reason is None and all(c.passed for c in self.cases)
-
-    @property
-    def score(self) -> int:
-        return self.exercise.points if self.passed else 0
-
-    def message(self) -> str:
-        """What a student can act on: the first failing case, in full; a count of the rest."""
-        if self.reason is not None:
-            return f"{self.exercise.id}: {self.reason}"
-        failed = [c for c in self.cases if not c.passed]
-        if not failed:
-            return f"{self.exercise.id}: all {len(self.cases)} cases passed"
-        first = failed[0]
-        lines = [
-            f"{self.exercise.id}: case '{first.case.name}' failed ({first.case.describe()})",
-            *("  " + line for line in (first.problem or "").splitlines()),
-        ]
-        if len(failed) > 1:
-            lines.append(f"  ({len(failed) - 1} more of {len(self.cases)} cases failed)")
-        return "\n".join(lines)
 
 
 def check_plain(value: Any, where: str = "output") -> None:
@@ -88,36 +47,42 @@ def compare_values(
     `scale` multiplies the tolerances (gradients pass through more floating-point operations).
     """
     if isinstance(expected, torch.Tensor) and got is None:
-        return f"{where}: expected a tensor, got None"
+        return Problem(f"{where}: expected a tensor, got None", "shape")
     if isinstance(expected, torch.Tensor):
         if isinstance(got, (int, float)) and not isinstance(got, bool) and expected.numel() == 1:
             got = torch.tensor(got, dtype=expected.dtype)
         if not isinstance(got, torch.Tensor):
-            return f"{where}: expected a tensor, got {type(got).__name__} {got!r:.60}"
+            return Problem(
+                f"{where}: expected a tensor, got {type(got).__name__} {got!r:.60}", "shape"
+            )
         return _compare_tensors(expected, got, spec, where, scale)
     if isinstance(expected, bool) or expected is None or isinstance(expected, str):
         return (
             None
             if got == expected and type(got) is type(expected)
-            else (f"{where}: expected {expected!r}, got {got!r:.80}")
+            else Problem(f"{where}: expected {expected!r}, got {got!r:.80}", "values")
         )
     if isinstance(expected, (int, float)):
         if isinstance(got, torch.Tensor) and got.numel() == 1:
             got = got.item()
         if isinstance(got, bool) or not isinstance(got, (int, float)):
-            return f"{where}: expected a number ({_fmt(expected)}), got {type(got).__name__}"
+            return Problem(
+                f"{where}: expected a number ({_fmt(expected)}), got {type(got).__name__}", "shape"
+            )
         rtol, atol = _tolerance(torch.float64, spec, scale)
         if math.isclose(got, expected, rel_tol=rtol, abs_tol=atol) or (
             math.isnan(expected) and math.isnan(got)
         ):
             return None
-        return f"{where}: expected {_fmt(expected)}, got {_fmt(got)}"
+        return Problem(f"{where}: expected {_fmt(expected)}, got {_fmt(got)}", "values")
     if isinstance(expected, (list, tuple)):
         if not isinstance(got, (list, tuple)):
             kind = type(expected).__name__
-            return f"{where}: expected a {kind} of {len(expected)}, got {type(got).__name__}"
+            return Problem(
+                f"{where}: expected a {kind} of {len(expected)}, got {type(got).__name__}", "shape"
+            )
         if len(got) != len(expected):
-            return f"{where}: expected {len(expected)} items, got {len(got)}"
+            return Problem(f"{where}: expected {len(expected)} items, got {len(got)}", "shape")
         for i, (e, g) in enumerate(zip(expected, got)):
             problem = compare_values(e, g, spec, f"{where}[{i}]", scale)
             if problem:
@@ -126,7 +91,7 @@ def compare_values(
     if isinstance(expected, dict):
         if not isinstance(got, dict) or sorted(got) != sorted(expected):
             keys = sorted(got) if isinstance(got, dict) else type(got).__name__
-            return f"{where}: expected keys {sorted(expected)}, got {keys}"
+            return Problem(f"{where}: expected keys {sorted(expected)}, got {keys}", "shape")
         for k in expected:
             problem = compare_values(expected[k], got[k], spec, f"{where}[{k!r}]", scale)
             if problem:
@@ -146,9 +111,11 @@ def _compare_tensors(
     expected: torch.Tensor, got: torch.Tensor, spec: Compare, where: str, scale: float
 ) -> str | None:
     if tuple(got.shape) != tuple(expected.shape):
-        return f"{where}: expected shape {tuple(expected.shape)}, got {tuple(got.shape)}"
+        return Problem(
+            f"{where}: expected shape {tuple(expected.shape)}, got {tuple(got.shape)}", "shape"
+        )
     if spec.dtype and got.dtype != expected.dtype:
-        return f"{where}: expected dtype {expected.dtype}, got {got.dtype}"
+        return Problem(f"{where}: expected dtype {expected.dtype}, got {got.dtype}", "dtype")
     if expected.is_floating_point() or got.is_floating_point():
         dtype = expected.dtype if expected.is_floating_point() else got.dtype
         rtol, atol = _tolerance(dtype, spec, scale)
@@ -171,7 +138,7 @@ def _compare_tensors(
     ]
     if not bool(torch.isfinite(g).all()) and bool(torch.isfinite(e).all()):
         lines.append("your output has inf or nan where the expected one is finite")
-    return "\n".join(lines)
+    return Problem("\n".join(lines), "values")
 
 
 def forbidden_calls(exercise: Exercise, student: dict) -> list[str]:
@@ -194,23 +161,24 @@ def _qualname(reference: Any) -> str:
     return f"{reference.__module__}.{reference.__qualname__}"
 
 
-def judge_case(exercise: Exercise, case: Case, expected: dict, student: dict) -> str | None:
-    """The problem with a student's outputs for one case, or None if they pass."""
+def judge_case(exercise: Exercise, case: Case, expected: dict, student: dict) -> Failure | None:
+    """Why a student's outputs for one case fail, or None if they pass."""
     if not expected.get("ok"):
         raise RuntimeError(
             f"the reference failed on {exercise.id} / {case.name}: {expected.get('error')}"
         )
     if not student.get("ok"):
-        return student.get("error", "no result")
+        return Failure("error", student.get("error", "no result"))
     try:
         check_plain(student.get("output"))
     except TypeError as exc:
-        return str(exc)
+        return Failure("shape", str(exc))
     hits = forbidden_calls(exercise, student)
     if hits:
-        return (
+        return Failure(
+            "forbidden",
             f"uses {', '.join(hits)}, which this exercise asks you to write yourself "
-            "(the reference implementation and the framework's built-in are off limits here)"
+            "(the reference implementation and the framework's built-in are off limits here)",
         )
     spec = exercise.compare
     problem = (
@@ -218,11 +186,10 @@ def judge_case(exercise: Exercise, case: Case, expected: dict, student: dict) ->
         if spec.checker is not None
         else compare_outputs(expected, student, spec)
     )
-    if problem:
-        hint = run_hint(exercise, case, expected, student)
-        if hint:
-            problem += f"\nhint: {hint}"
-    return problem
+    if not problem:
+        return None
+    hint = run_hint(exercise, case, expected, student)
+    return Failure(kind_of(problem), str(problem), hint, hint and hint_id(exercise, hint))
 
 
 def run_hint(exercise: Exercise, case: Case, expected: dict, student: dict) -> str | None:
@@ -254,7 +221,8 @@ def compare_outputs(
 ) -> str | None:
     """The first difference, or None: the output, then each of `changes` the reference has
     (a path `after.steps` reaches into a dict), then the gradients of the inputs (labelled
-    `input_grads`) and of the parameters, with tolerances loosened by GRAD_LOOSENING."""
+    `input_grads`) and of the parameters, with tolerances loosened by GRAD_LOOSENING. A
+    difference in a gradient is of kind `gradient`, whatever it is."""
     problem = compare_values(expected["output"], student.get("output"), spec)
     if problem:
         return problem
@@ -270,7 +238,7 @@ def compare_outputs(
                 got = _items(student.get(key)).get(name)
                 problem = compare_values(grad, got, spec, f"{label} {name}", GRAD_LOOSENING)
                 if problem:
-                    return problem
+                    return Problem(problem, "gradient")
     return None
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import torch
 
 from autograder.isolate import Limits
+from autograder.results import Problem
 from autograder.spec import Exercise
 
 OUTPUT_FILE_CAP = 256 << 20
@@ -51,20 +52,20 @@ def breach_words(kind: str | None, limits: Limits) -> str | None:
     }.get(kind or "")
 
 
-def _death(status: int, limits: Limits) -> str:
+def _death(status: int, limits: Limits) -> Problem:
     if status > 128:
         number = status - 128
         if number == signal.SIGXCPU:
-            return f"the kernel died: it {breach_words('cpu', limits)}"
+            return Problem(f"the kernel died: it {breach_words('cpu', limits)}", "limit")
         if number == signal.SIGXFSZ:
-            return f"the kernel died: it {breach_words('file_size', limits)}"
+            return Problem(f"the kernel died: it {breach_words('file_size', limits)}", "limit")
         try:
             name = signal.Signals(number).name
         except ValueError:
             name = f"signal {number}"
         what = {"SIGSEGV": "a segmentation fault", "SIGKILL": "it was killed"}.get(name, name)
-        return f"the kernel died ({what})"
-    return f"the kernel died (it exited with status {status})"
+        return Problem(f"the kernel died ({what})", "error")
+    return Problem(f"the kernel died (it exited with status {status})", "error")
 
 
 def _load(path: Path) -> list[dict]:
@@ -85,7 +86,7 @@ def from_worker(
 ) -> NotebookRun:
     run = NotebookRun(seconds=float(result.get("seconds", 0.0)))
     if "lost" in result:
-        reason = f"the grader lost this notebook's worker ({result['lost']})"
+        reason = Problem(f"the grader lost this notebook's worker ({result['lost']})", "error")
         run.notes.append(reason)
         run.reasons = {e.id: reason for e in exercises}
         return run
@@ -106,7 +107,8 @@ def from_worker(
         try:
             run.outputs[exercise_id] = _load(out_dir / f"{exercise_id}.pt")
         except Exception as exc:  # noqa: BLE001 - anything but plain tensors is refused, with the reason
-            run.reasons[exercise_id] = f"its outputs are not plain data ({type(exc).__name__})"
+            reason = f"its outputs are not plain data ({type(exc).__name__})"
+            run.reasons[exercise_id] = Problem(reason, "error")
     stopped = [e for e in result.get("events", ()) if e.get("e") == "cell" and e.get("breach")]
     ended = _ended(result, by_id, timeout, limits, stopped[-1] if stopped else None)
     if ended:
@@ -115,9 +117,12 @@ def from_worker(
         if exercise.id in run.outputs or exercise.id in run.reasons:
             continue
         if result.get("killed") == exercise.id:
-            run.reasons[exercise.id] = f"`{exercise.target}` did not finish within {timeout:g} s"
+            reason = f"`{exercise.target}` did not finish within {timeout:g} s"
+            run.reasons[exercise.id] = Problem(reason, "timeout")
         else:
-            run.reasons[exercise.id] = ended or "its outputs could not be collected (no output)"
+            run.reasons[exercise.id] = ended or Problem(
+                "its outputs could not be collected (no output)", "error"
+            )
     return run
 
 
@@ -131,33 +136,34 @@ def _cell_note(event: dict, timeout: float, limits: Limits) -> str:
     return f"{where} raised {str(event.get('error'))[:300]}"
 
 
-def _harvest_reason(exercise: Exercise, event: dict, timeout: float, limits: Limits) -> str:
+def _harvest_reason(exercise: Exercise, event: dict, timeout: float, limits: Limits) -> Problem:
     breach = breach_words(event.get("breach"), limits)
     if breach:
-        return f"`{exercise.target}` {breach}"
+        return Problem(f"`{exercise.target}` {breach}", "limit")
     if event.get("timed_out"):
-        return f"`{exercise.target}` did not finish within {timeout:g} s"
-    return f"its outputs could not be collected ({str(event.get('error'))[:200]})"
+        return Problem(f"`{exercise.target}` did not finish within {timeout:g} s", "timeout")
+    return Problem(f"its outputs could not be collected ({str(event.get('error'))[:200]})", "error")
 
 
 def _ended(
     result: dict, by_id: dict[str, Exercise], timeout: float, limits: Limits, breach_event
-) -> str | None:
+) -> Problem | None:
     """Why the notebook stopped early, if it did."""
     if breach_event is not None and breach_event.get("breach") in ("memory", "processes"):
         where = f"code cell {int(breach_event.get('index', 0)) + 1}"
         words = breach_words(breach_event["breach"], limits)
-        return f"the notebook was stopped: {where} {words}"
+        return Problem(f"the notebook was stopped: {where} {words}", "limit")
     killed = result.get("killed")
     if killed == "budget":
-        return "the notebook ran past its time budget and was stopped"
-    if killed in by_id:
-        target = by_id[killed].target
-        return f"`{target}` did not finish within {timeout:g} s and ignored the interrupt"
+        return Problem("the notebook ran past its time budget and was stopped", "timeout")
     if killed:
-        return f"{killed} did not finish within {timeout:g} s and ignored the interrupt"
+        what = f"`{by_id[killed].target}`" if killed in by_id else killed
+        words = f"{what} did not finish within {timeout:g} s and ignored the interrupt"
+        return Problem(words, "timeout")
     status = int(result.get("status", 0))
     if status == 0:
         return None
     breach = breach_words(result.get("breach"), limits)
-    return f"the notebook {breach} and was stopped" if breach else _death(status, limits)
+    if breach:
+        return Problem(f"the notebook {breach} and was stopped", "limit")
+    return _death(status, limits)

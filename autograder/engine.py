@@ -15,7 +15,8 @@ from typing import Any
 import torch
 
 from autograder import harvest
-from autograder.compare import CaseResult, ExerciseResult, judge_case
+from autograder.compare import judge_case
+from autograder.results import CaseResult, ExerciseResult, Problem
 from autograder.spec import Case, Exercise, Fixture, T
 
 
@@ -81,7 +82,8 @@ def judge(
     if student is None or reason is not None:
         return ExerciseResult(exercise, (), reason or "no outputs were collected")
     if len(student) != len(chosen):
-        return ExerciseResult(exercise, (), f"expected {len(chosen)} results, got {len(student)}")
+        problem = Problem(f"expected {len(chosen)} results, got {len(student)}", "error")
+        return ExerciseResult(exercise, (), problem)
     reference = expected(exercise, include_hidden)
     results = tuple(
         CaseResult(case, judge_case(exercise, case, ref, got))
@@ -95,6 +97,7 @@ def check_in_process(
 ) -> ExerciseResult:
     """Run `target` here on the cases and judge it: the self-check and the mutant tests."""
     if target is exercise.reference:
-        return ExerciseResult(exercise, (), "this is d2lkit's reference itself; write your own")
+        problem = Problem("this is d2lkit's reference itself; write your own", "forbidden")
+        return ExerciseResult(exercise, (), problem)
     outputs = [harvest.run_case(target, p) for _, p in cases(exercise, include_hidden)]
     return judge(exercise, outputs, include_hidden)

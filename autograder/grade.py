@@ -28,9 +28,9 @@ from pathlib import Path
 import torch
 
 from autograder import cgroups, delivery, engine, pool, registry, sandbox
-from autograder.compare import ExerciseResult
 from autograder.delivery import NotebookRun
 from autograder.isolate import Limits
+from autograder.results import ExerciseResult, Problem, points
 from autograder.spec import Exercise
 
 NOTEBOOK_FILE_CAP = 64 << 20
@@ -69,8 +69,8 @@ class Graded:
     notes: list[str]
 
     @property
-    def score(self) -> int:
-        return sum(r.score for r in self.results.values())
+    def score(self) -> int | float:
+        return points(sum(r.score for r in self.results.values()))
 
     @property
     def max_score(self) -> int:
@@ -157,7 +157,7 @@ def _judge(submission: Submission, runs: dict[str, NotebookRun], include_hidden:
     for exercise in submission.exercises():
         run = runs.get(exercise.notebook)
         if run is None:
-            reason = f"notebook {exercise.notebook}.ipynb was not submitted"
+            reason = Problem(f"notebook {exercise.notebook}.ipynb was not submitted", "missing")
             results[exercise.id] = engine.judge(exercise, None, include_hidden, reason)
             continue
         reason = run.reasons.get(exercise.id)
@@ -211,7 +211,10 @@ class _Session:
         try:
             cells = _cells(path, self.options.skip_demos)
         except Exception as exc:  # noqa: BLE001 - any unreadable file is the student's zero, with the reason
-            reason = f"{path.name} could not be read as a notebook ({type(exc).__name__}: {exc})"
+            reason = Problem(
+                f"{path.name} could not be read as a notebook ({type(exc).__name__}: {exc})",
+                "error",
+            )
             return NotebookRun(reasons={e.id: reason for e in exercises})
         with self.lock:
             number = next(self.count)

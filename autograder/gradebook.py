@@ -22,6 +22,7 @@ from pathlib import Path
 
 from autograder import registry, report
 from autograder.grade import Graded
+from autograder.results import points
 from d2lkit.errors import D2lkitError
 
 RESULTS = "results"
@@ -65,9 +66,20 @@ def load(out: Path) -> dict[str, dict]:
     return records
 
 
+def exercise_scores(record: dict) -> dict[str, tuple[float, float]]:
+    """A results file's (score, max) per exercise id: the sum of the exercise's tests (its visible
+    and its hidden share)."""
+    scores: dict[str, tuple[float, float]] = {}
+    for test in record["tests"]:
+        exercise = test.get("extra_data", {}).get("exercise", test["name"])
+        score, maximum = scores.get(exercise, (0, 0))
+        scores[exercise] = (score + test["score"], maximum + test["max_score"])
+    return {k: (points(s), points(m)) for k, (s, m) in scores.items()}
+
+
 def _columns(records: Iterable[dict]) -> list[str]:
     """Exercise ids in the registry's order (any it does not know after them, sorted)."""
-    ids = {t["name"] for r in records for t in r["tests"]}
+    ids = {i for r in records for i in exercise_scores(r)}
     order = {exercise_id: i for i, exercise_id in enumerate(registry.exercises())}
     return sorted(ids, key=lambda i: (order.get(i, len(order)), i))
 
@@ -79,9 +91,9 @@ def gradebook_text(records: dict[str, dict]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(["submission", *ids, "total", "max"])
     for name in sorted(records):
-        scores = {t["name"]: t for t in records[name]["tests"]}
-        cells = [scores[i]["score"] if i in scores else "" for i in ids]
-        maximum = sum(t["max_score"] for t in scores.values())
+        scores = exercise_scores(records[name])
+        cells = [scores[i][0] if i in scores else "" for i in ids]
+        maximum = points(sum(m for _, m in scores.values()))
         writer.writerow([name, *cells, records[name]["score"], maximum])
     return buffer.getvalue()
 
@@ -96,8 +108,8 @@ def table(records: dict[str, dict]) -> str:
     width = max([len(name) for name in records] + [10])
     lines = [f"{'submission':<{width}}  score"]
     for name in sorted(records):
-        maximum = sum(t["max_score"] for t in records[name]["tests"])
-        lines.append(f"{name:<{width}}  {records[name]['score']:>3} / {maximum}")
+        maximum = points(sum(t["max_score"] for t in records[name]["tests"]))
+        lines.append(f"{name:<{width}}  {records[name]['score']:>6} / {maximum}")
     return "\n".join(lines)
 
 

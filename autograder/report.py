@@ -1,55 +1,65 @@
-"""The grader's outputs: `gradebook.csv`, one Gradescope-style `results.json` per submission, a table."""
+"""What the grader shows: Gradescope's `results.json` for a submission, the text table and details."""
 
 from __future__ import annotations
 
-import csv
-import json
-from pathlib import Path
-
+from autograder import results
 from autograder.grade import Graded
+from autograder.results import ExerciseResult, points
 
 
-def columns(graded: list[Graded]) -> list[str]:
-    """Exercise ids in registry order, across every submission graded."""
-    seen: dict[str, None] = {}
-    for g in graded:
-        seen.update(dict.fromkeys(g.results))
-    return list(seen)
-
-
-def write_gradebook(graded: list[Graded], path: Path) -> None:
-    ids = columns(graded)
-    with path.open("w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["submission", *ids, "total", "max"])
-        for g in graded:
-            cells = [g.results[i].score if i in g.results else "" for i in ids]
-            writer.writerow([g.submission.name, *cells, g.score, g.max_score])
-
-
-def gradescope(g: Graded) -> dict:
-    """The `results.json` Gradescope's autograder reads: a score and one test per exercise."""
-    tests = [
-        {
-            "name": r.exercise.title,
-            "score": r.score,
-            "max_score": r.exercise.points,
-            "output": r.message(),
-            "visibility": "visible",
+def tests(r: ExerciseResult) -> list[dict]:
+    """An exercise's Gradescope tests: its visible cases' share, shown to the student at once, and
+    its hidden cases' share, shown once grades are published (`after_published`) and saying only
+    which property failed. An all-or-nothing exercise with hidden cases is one hidden test.
+    `extra_data` carries the exercise id and each case's verdict as data."""
+    exercise = r.exercise
+    visible = tuple(c for c in r.cases if c.case.visible)
+    hidden = tuple(c for c in r.cases if not c.case.visible)
+    has_hidden = bool(hidden) or (not r.cases and any(not c.visible for c in exercise.cases()))
+    parts = [("", r.cases, "visible")]
+    if has_hidden and exercise.all_or_nothing:
+        parts = [("", r.cases, "after_published")]
+    elif has_hidden and r.cases:
+        parts = [("", visible, "visible"), (" (hidden cases)", hidden, "after_published")]
+    out = []
+    # the last part takes what the others leave, so that the parts add up to the rounded whole
+    score_left, max_left = r.score, exercise.points
+    for i, (suffix, cases, visibility) in enumerate(parts):
+        last = i == len(parts) - 1
+        score = score_left if last else r.score_of(cases)
+        maximum = max_left if last else r.max_of(cases)
+        score_left, max_left = points(score_left - score), points(max_left - maximum)
+        test = {
+            "name": exercise.title + suffix,
+            "score": points(score),
+            "max_score": points(maximum),
+            "output": _output(r, cases, visibility),
+            "visibility": visibility,
+            "extra_data": {"exercise": exercise.id, "cases": [c.record() for c in cases]},
         }
-        for r in g.results.values()
-    ]
-    out = {"score": g.score, "tests": tests}
-    if g.notes:
-        out["output"] = "\n".join(g.notes)
+        if r.reason is not None:
+            test["extra_data"]["reason_kind"] = r.reason_kind
+        out.append(test)
     return out
 
 
-def write_results(graded: list[Graded], folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for g in graded:
-        name = g.submission.name.replace("/", "__")
-        (folder / f"{name}.json").write_text(json.dumps(gradescope(g), indent=2) + "\n")
+def _output(r: ExerciseResult, cases: tuple, visibility: str) -> str:
+    if r.reason is not None or visibility == "visible" or r.exercise.all_or_nothing:
+        return r.message()
+    failed = [c for c in cases if not c.passed]
+    if not failed:
+        return f"{r.exercise.id}: all {len(cases)} hidden cases passed"
+    kinds = sorted({c.failure.kind for c in failed if c.failure is not None})
+    words = "; ".join(results.WORDS[k] for k in kinds)
+    return f"{r.exercise.id}: {len(failed)} of {len(cases)} hidden cases failed: {words}"
+
+
+def gradescope(g: Graded) -> dict:
+    """The `results.json` Gradescope's autograder reads: the score and the exercises' tests."""
+    out = {"score": g.score, "tests": [t for r in g.results.values() for t in tests(r)]}
+    if g.notes:
+        out["output"] = "\n".join(g.notes)
+    return out
 
 
 def table(graded: list[Graded]) -> str:
@@ -57,7 +67,7 @@ def table(graded: list[Graded]) -> str:
     width = max([len(g.submission.name) for g in graded] + [10])
     lines = [f"{'submission':<{width}}  score"]
     for g in graded:
-        lines.append(f"{g.submission.name:<{width}}  {g.score:>3} / {g.max_score}")
+        lines.append(f"{g.submission.name:<{width}}  {g.score:>6} / {g.max_score}")
     return "\n".join(lines)
 
 
@@ -68,5 +78,6 @@ def details(g: Graded) -> str:
         mark = "ok  " if r.passed else "FAIL"
         lines.append(f"  {mark} {r.exercise.title} ({r.score}/{r.exercise.points})")
         if not r.passed:
-            lines += ["       " + line for line in r.message().splitlines()[1:] or [r.message()]]
+            message = r.message(staff=True)
+            lines += ["       " + line for line in message.splitlines()[1:] or [message]]
     return "\n".join(lines)

@@ -100,7 +100,8 @@ class Exercise:
     Keyword arguments only. `description`, when the id alone does not say what is checked, is
     shown beside the id in the grader's report and in the Gradescope test's name. `origin` says whose
     answer it is: `"book"` when the book prints the code, `"kit"` for the kit's own questions (the book
-    has no code for them), whose reference never ships to students.
+    has no code for them), whose reference never ships to students. The points are shared equally
+    among the cases, unless `all_or_nothing` (`autograder.results`).
     """
 
     id: str
@@ -115,6 +116,7 @@ class Exercise:
     hint: Hint | None = None
     description: str = ""
     origin: Origin = "book"
+    all_or_nothing: bool = False
 
     @property
     def chapter(self) -> str:

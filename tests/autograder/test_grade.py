@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import report
+from autograder import gradebook, report
 from autograder.grade import grade
 from tests.helpers import expected_partial
 
@@ -115,6 +115,7 @@ def test_missing_notebooks_of_the_chapter_score_zero(adversarial):
     honest = adversarial[0]["honest"]
     linreg = honest.results["ch03.linreg"]
     assert not linreg.passed and "was not submitted" in linreg.message()
+    assert linreg.reason_kind == "missing"
 
 
 def test_sample_class_totals(tmp_path):
@@ -126,14 +127,15 @@ def test_sample_class_totals(tmp_path):
     assert full.score == full.max_score > 0, report.details(full)
     assert empty.score == 0, report.details(empty)
     assert 0 < partial.score == expected_partial("ch03") < full.score, report.details(partial)
-    report.write_gradebook(graded, tmp_path / "gradebook.csv")
-    report.write_results(graded, tmp_path / "results")
+    for g in graded:
+        gradebook.save(tmp_path, g)
+    gradebook.write_gradebook(tmp_path, gradebook.load(tmp_path))
     rows = (tmp_path / "gradebook.csv").read_text().splitlines()
     assert rows[0].startswith("submission,ch03.") and rows[0].endswith(",total,max")
     assert len(rows) == 4
     result = json.loads((tmp_path / "results" / "full__ch03.json").read_text())
     assert result["score"] == full.score
-    assert {"name", "score", "max_score", "output"} <= set(result["tests"][0])
+    assert {"name", "score", "max_score", "output", "visibility"} <= set(result["tests"][0])
 
 
 def test_payloads_are_built_before_the_reference_thread_starts(tmp_path, monkeypatch):

@@ -131,9 +131,11 @@ def full_marks(red_team, name):
     return graded
 
 
-def zero(red_team, name, phrase):
+def zero(red_team, name, phrase, kind):
+    """Every exercise of the notebook scores zero with the reason, and the reason's kind as data."""
     r, graded = results(red_team, name)
     assert all(not x.passed and phrase in x.message() for x in r.values()), report.details(graded)
+    assert {x.reason_kind for x in r.values()} == {kind}
 
 
 def test_honest_submissions_keep_full_marks(red_team):
@@ -165,11 +167,11 @@ def test_no_process_outlives_its_notebook(red_team):
 
 
 def test_a_fork_bomb_meets_the_process_cap_and_ends_its_notebook(red_team):
-    zero(red_team, "fork_bomb", f"tried to start more than {LIMITS.processes} processes")
+    zero(red_team, "fork_bomb", f"tried to start more than {LIMITS.processes} processes", "limit")
 
 
 def test_a_memory_bomb_meets_the_memory_cap_and_ends_its_notebook(red_team):
-    zero(red_team, "memory_bomb", "exceeded the 1 GiB memory limit")
+    zero(red_team, "memory_bomb", "exceeded the 1 GiB memory limit", "limit")
 
 
 def test_signalling_the_grader_reaches_nothing(red_team):
@@ -182,17 +184,20 @@ def test_a_gigabyte_of_output_is_counted_not_kept(red_team):
 
 
 def test_exiting_or_crashing_scores_zero_with_the_reason(red_team):
-    zero(red_team, "os_exit", "exited with status 3")
-    zero(red_team, "segfault", "segmentation fault")
+    zero(red_team, "os_exit", "exited with status 3", "error")
+    zero(red_team, "segfault", "segmentation fault", "error")
 
 
 def test_a_loop_that_ignores_the_interrupt_is_stopped(red_team):
-    zero(red_team, "infinite_loop", "did not finish within 4 s and ignored the interrupt")
+    zero(
+        red_team, "infinite_loop", "did not finish within 4 s and ignored the interrupt", "timeout"
+    )
 
 
 def test_a_slow_target_loses_only_its_exercise(red_team):
     r, graded = results(red_team, "slow_target")
     assert not r["ch03.linreg"].passed and "did not finish within 4 s" in r["ch03.linreg"].message()
+    assert r["ch03.linreg"].reason_kind == "timeout"
     assert all(x.passed for i, x in r.items() if i != "ch03.linreg"), report.details(graded)
 
 

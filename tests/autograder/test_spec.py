@@ -4,8 +4,8 @@ import pytest
 import torch
 
 from autograder import report
-from autograder.compare import CaseResult, ExerciseResult
 from autograder.grade import Graded, Submission
+from autograder.results import CaseResult, ExerciseResult
 from autograder.spec import Case, Exercise
 
 FIELDS = dict(
