@@ -4,6 +4,18 @@
 `release/`); `submitted/`, `autograded/` and `feedback/` are created beside them when you grade.
 """
 
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
+
+from autograder.autograde import GradeInSandbox
+from autograder.isolate import CELL_TIMEOUT
+
 c = get_config()  # noqa: F821 - injected by nbgrader
 
 c.CourseDirectory.source_directory = "solutions"
@@ -15,8 +27,20 @@ c.CourseDirectory.db_url = "sqlite:///gradebook.db"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.enforce_metadata = True
 
-# Execute.timeout is the per-cell limit autograde honours (ExecutePreprocessor.timeout is ignored)
-c.Execute.timeout = 120
+# autograde runs submissions with the kit's grader, in its sandbox, instead of nbgrader's `Execute`:
+# the grade cells' verdicts come from outside the student's process (autograder/autograde.py). Its
+# per-cell timeout is `autograder grade`'s (CELL_TIMEOUT); `nbgrader validate` uses the same.
+# `nbgrader validate` still executes notebooks itself: use it on the kit's own notebooks only.
+c.Autograde.autograde_preprocessors = [
+    GradeInSandbox,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+c.Execute.timeout = int(CELL_TIMEOUT)
 c.Execute.allow_errors = True
 
 # a grade cell scores zero if anything reaches stderr: drop torch's known warnings before scoring

@@ -139,6 +139,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    from autograder.isolate import CELL_TIMEOUT
+
     p = argparse.ArgumentParser(prog="autograder", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
     root = Path.cwd()
@@ -148,7 +150,12 @@ def parser() -> argparse.ArgumentParser:
         sp.add_argument(
             "--jobs", type=int, default=2, help="notebooks executed at once (default 2)"
         )
-        sp.add_argument("--timeout", type=float, default=60, help="seconds per cell (default 60)")
+        sp.add_argument(
+            "--timeout",
+            type=float,
+            default=CELL_TIMEOUT,
+            help=f"seconds per cell (default {CELL_TIMEOUT:g})",
+        )
         sp.add_argument(
             "--memory", type=_size, default="4G", help="memory per notebook (default 4G)"
         )
@@ -190,7 +197,7 @@ def parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="self-check one notebook on the visible cases")
     c.add_argument("notebook", type=Path)
-    c.add_argument("--timeout", type=float, default=60)
+    c.add_argument("--timeout", type=float, default=CELL_TIMEOUT)
     c.set_defaults(func=_check)
 
     r = sub.add_parser(

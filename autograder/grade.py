@@ -29,7 +29,7 @@ import torch
 
 from autograder import cgroups, delivery, engine, pool, registry, sandbox
 from autograder.delivery import NotebookRun
-from autograder.isolate import Limits
+from autograder.isolate import CELL_TIMEOUT, Limits
 from autograder.results import ExerciseResult, Problem, points
 from autograder.spec import Exercise
 
@@ -42,7 +42,7 @@ class Options:
     whether notebooks run in the sandbox, the limits each notebook runs under, and whether the
     cells the kit tags `demo` are skipped."""
 
-    timeout: float = 60.0
+    timeout: float = CELL_TIMEOUT
     include_hidden: bool = True
     sandbox: bool = True
     limits: Limits = field(default_factory=Limits)
@@ -291,7 +291,7 @@ def _grade_all(
 def grade(
     paths: Iterable[Path],
     jobs: int = 2,
-    timeout: float = 60.0,
+    timeout: float = CELL_TIMEOUT,
     show_progress: bool = True,
     include_hidden: bool = True,
     *,

@@ -2,10 +2,12 @@
 
 - In Jupyter (the student's self-check): runs the visible cases, prints one line on success, raises
   AssertionError with the message on failure.
-- Under nbgrader (`NBGRADER_EXECUTION` is set by `validate` and `autograde`): runs every case, visible
-  and hidden, since nbgrader scores the grade cell by whether it raises.
-- Under `autograder grade` (`AUTOGRADER_MODE=grade`): does nothing; the grader collects the outputs
+- Under `autograder grade` and `nbgrader autograde` (whose execution step is the kit's grader,
+  `autograder.autograde`; `AUTOGRADER_MODE=grade`): does nothing; the grader collects the outputs
   after the notebook has run and judges them in its own process.
+
+It never runs hidden cases, whatever the environment says: a variable the student can set
+(`NBGRADER_EXECUTION`) must not reveal them.
 
 It writes nothing to stderr on success: nbgrader scores a grade cell that does as failed.
 """
@@ -25,8 +27,7 @@ def check(exercise_id: str, target: Any) -> None:
     from autograder import engine, registry
 
     exercise = registry.get(exercise_id)
-    include_hidden = bool(os.environ.get("NBGRADER_EXECUTION"))
-    result = engine.check_in_process(exercise, target, include_hidden=include_hidden)
+    result = engine.check_in_process(exercise, target, include_hidden=False)
     if not result.passed:
         raise AssertionError(result.message())
     print(f"✓ {exercise.id}: {len(result.cases)} cases passed")

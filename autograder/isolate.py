@@ -53,6 +53,10 @@ class Limits:
     file_size: int = 1 << 30
 
 
+CELL_TIMEOUT = 60.0
+"""Seconds per cell: the one default of every grading path (`autograder grade`, nbgrader's)."""
+
+
 # the folders below /tmp that the sandbox binds back (read-only) and each notebook keeps
 KEEP_VARIABLE = "AUTOGRADER_KEEP_IN_TMP"
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbgrader.api import Gradebook
 
+from autograder.grade import grade
 from tests.helpers import expected_partial
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +26,25 @@ def nbgrader(course: Path, *args: str) -> str:
     return done.stdout + done.stderr
 
 
-def submit(course: Path, student: str, notebooks: Path, drop_grade_cell: str | None = None) -> None:
+# a softmax that overflows (3 of its 6 cases fail: 1 of 2 points), in a cell that also silences
+# `check`: under nbgrader's own execution this scored full marks
+FORGED_SOFTMAX = """\
+check = lambda *args, **kwargs: None
+
+
+def softmax(X):
+    X_exp = torch.exp(X)
+    return X_exp / X_exp.sum(dim=1, keepdim=True)
+"""
+
+
+def submit(
+    course: Path,
+    student: str,
+    notebooks: Path,
+    drop_grade_cell: str | None = None,
+    replace: dict[str, str] | None = None,
+) -> None:
     folder = course / "submitted" / student / CHAPTER
     folder.mkdir(parents=True)
     for path in notebooks.glob("*.ipynb"):
@@ -35,10 +55,14 @@ def submit(course: Path, student: str, notebooks: Path, drop_grade_cell: str | N
                 for c in nb.cells
                 if c.metadata.get("nbgrader", {}).get("grade_id") != drop_grade_cell
             ]
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id in (replace or {}):
+                cell.source = replace[grade_id]
         nbformat.write(nb, folder / path.name)
 
 
-def test_round_trip_with_four_students(tmp_path):
+def test_round_trip_scores_what_autograder_grade_scores(tmp_path):
     course = tmp_path / "course"
     (course / "solutions").mkdir(parents=True)
     shutil.copy(ROOT / "nbgrader_config.py", course)
@@ -54,7 +78,10 @@ def test_round_trip_with_four_students(tmp_path):
     submit(course, "partial", samples / "partial" / CHAPTER)
     submit(course, "stub", released)
     submit(course, "deleter", samples / "full" / CHAPTER, drop_grade_cell="ch03-softmax")
-    for student in ("full", "partial", "stub", "deleter"):
+    forged = {"ch03-softmax-solution": FORGED_SOFTMAX}
+    submit(course, "forger", samples / "full" / CHAPTER, replace=forged)
+    students = ("full", "partial", "stub", "deleter", "forger")
+    for student in students:
         nbgrader(course, "db", "student", "add", student)
     nbgrader(course, "autograde", CHAPTER)
     nbgrader(course, "generate_feedback", CHAPTER)
@@ -71,3 +98,17 @@ def test_round_trip_with_four_students(tmp_path):
     assert scores["stub"][0] == 0
     assert scores["partial"][0] == expected_partial(CHAPTER)
     assert scores["deleter"][0] == maximum, "a deleted grade cell is restored and graded"
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        forged_softmax = gb.find_grade(
+            "ch03-softmax", "3.6-softmax-regression-scratch", CHAPTER, "forger"
+        )
+        assert forged_softmax.score == 1, "silencing check does not help; half the cases pass"
+    assert scores["forger"][0] == maximum - 1
+
+    # the kit's own grader gives every student the same total, grade cell by grade cell
+    graded = grade(
+        [course / "submitted" / s / CHAPTER for s in students], jobs=2, show_progress=False
+    )
+    assert {g.submission.name.split("/")[0]: g.score for g in graded} == {
+        s: scores[s][0] for s in students if s != "deleter"
+    } | {"deleter": maximum}
