@@ -1,0 +1,424 @@
+"""The rules of `autograder.scratch`, over a parsed `Notebook`: (a) what code reachable from the target
+may not use, (b) what no student code may do, since it would blind the kernel's record."""
+
+from __future__ import annotations
+
+import ast
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from autograder.scratch import Binding, Finding, Notebook
+
+WRITE_IT = "which this exercise asks you to write yourself"
+
+# torch.nn layers that are a forbidden function in another guise
+LAYERS = {
+    "ReLU": "relu",
+    "Sigmoid": "sigmoid",
+    "Tanh": "tanh",
+    "Softmax": "softmax",
+    "LogSoftmax": "log_softmax",
+    "Linear": "linear",
+    "Dropout": "dropout",
+    "Conv1d": "conv1d",
+    "Conv2d": "conv2d",
+    "Conv3d": "conv3d",
+    "Unfold": "unfold",
+    "Fold": "fold",
+    "MaxPool2d": "max_pool2d",
+    "AvgPool2d": "avg_pool2d",
+    "BatchNorm1d": "batch_norm",
+    "BatchNorm2d": "batch_norm",
+    "LayerNorm": "layer_norm",
+    "GroupNorm": "group_norm",
+    "MSELoss": "mse_loss",
+    "L1Loss": "l1_loss",
+    "CrossEntropyLoss": "cross_entropy",
+    "NLLLoss": "nll_loss",
+    "RNN": "rnn_tanh",
+    "GRU": "gru",
+    "LSTM": "lstm",
+}
+# tensor attributes that are data, not a call of the function of the same name (`x.grad`)
+DATA_ATTRIBUTES = {"grad", "data", "T", "mT", "H", "real", "imag", "shape", "dtype", "device"}
+
+# (b): origins, by prefix, that no student code may reach
+BLOCKED = {
+    "sys.setprofile": "replaces the profiler the grader records calls with",
+    "sys.settrace": "installs a tracer, which can blind the grader's record",
+    "sys.monitoring": "installs a monitor, which can blind the grader's record",
+    "sys._getframe": "reaches the interpreter's frames",
+    "sys._current_frames": "reaches the interpreter's frames",
+    "sys.modules": "reaches loaded modules behind their names",
+    "threading.setprofile": "replaces the profiler the grader records calls with",
+    "threading.settrace": "installs a tracer, which can blind the grader's record",
+    "torch._C": "reaches torch's dispatch internals",
+    "torch.overrides": "reaches torch's dispatch internals (the grader records calls through them)",
+    "torch.utils._python_dispatch": "reaches torch's dispatch internals",
+    "torch.ops": "calls torch's operators behind their names",
+    "torch.library": "reaches torch's operator registry",
+    "torch.profiler": "starts torch's profiler",
+    "torch.autograd.profiler": "starts torch's profiler",
+    "gc.get_referrers": "reaches objects through the garbage collector",
+    "gc.get_referents": "reaches objects through the garbage collector",
+    "gc.get_objects": "reaches objects through the garbage collector",
+    "inspect.currentframe": "reaches the interpreter's frames",
+    "inspect.stack": "reaches the interpreter's frames",
+    "inspect.getouterframes": "reaches the interpreter's frames",
+    "inspect.trace": "reaches the interpreter's frames",
+    "importlib": "imports modules by computed name",
+    "builtins": "reaches Python's builtins",
+    "ctypes": "reaches the interpreter's memory",
+    "autograder": "reaches the grader (only `from autograder import check` and `check(...)` are allowed)",
+}
+ALLOWED = {"autograder.check"}
+DISPATCH_NAMES = {
+    "TorchFunctionMode",
+    "TorchDispatchMode",
+    "__torch_function__",
+    "__torch_dispatch__",
+}
+DYNAMIC_CODE = {"eval", "exec", "compile", "__import__", "globals", "breakpoint", "__builtins__"}
+LOOKUPS = {"getattr", "setattr", "delattr", "hasattr", "vars"}
+NAME_LOOKUPS = {"operator.attrgetter", "operator.methodcaller"}
+NAMES = {"__name__", "__qualname__"}
+PROTECTED = (
+    "torch",
+    "d2lkit",
+    "autograder",
+    "sys",
+    "builtins",
+    "threading",
+    "gc",
+    "inspect",
+    "<type>",
+)
+POKES = {
+    "__class__", "__dict__", "__globals__", "__builtins__", "__code__", "__closure__", "__func__",
+    "__subclasses__", "__bases__", "__base__", "__mro__", "__getattribute__", "__setattr__",
+    "__delattr__", "__wrapped__", "__self__", "__loader__", "__spec__", "__import__",
+    "f_globals", "f_locals", "f_back", "f_builtins", "f_code", "tb_frame", "gi_frame", "cr_frame",
+}  # fmt: skip
+
+
+def _protected(origins: set[str]) -> str | None:
+    for origin in sorted(origins):
+        if origin.split(".")[0] in PROTECTED:
+            return origin
+    return None
+
+
+class Rules:
+    """One exercise's rules over one notebook."""
+
+    def __init__(self, notebook: Notebook, forbidden: tuple[str, ...], reference: str) -> None:
+        self.nb = notebook
+        self.torch_names = {f for f in forbidden if "." not in f}
+        self.dotted = [f for f in forbidden if "." in f]
+        self.reference = reference
+
+    # (a) ------------------------------------------------------------------------------------------
+
+    def reachable(self, target: str) -> list[Finding]:
+        """Forbidden APIs and the reference in the target and the notebook code it refers to."""
+        found: list[Finding] = []
+        queue, seen_names, seen = [target], set(), set()
+        while queue:
+            name = queue.pop()
+            if name in seen_names:
+                continue
+            seen_names.add(name)
+            for binding in self.nb.bindings.get(name, []) + self.nb.mutations.get(name, []):
+                if id(binding.node) in seen:
+                    continue
+                seen.add(id(binding.node))
+                queue += free_names(binding.node, frozenset())
+                if binding.cell.student:
+                    found += self._uses(binding, name)
+        return found
+
+    def _uses(self, binding: Binding, name: str) -> list[Finding]:
+        cell, found = binding.cell, []
+        if isinstance(binding.node, (ast.Import, ast.ImportFrom)):
+            for origin in self.nb.resolve_import(binding.node, name):
+                why = self._torch(origin) or self._dotted(origin)
+                if why:
+                    found.append(cell.finding(binding.node, f"imports {origin}, {why}"))
+            return found
+        for node in ast.walk(binding.node):
+            why = self._use(node)
+            if why:
+                found.append(cell.finding(node, why))
+        return found
+
+    def _use(self, node: ast.AST) -> str | None:
+        parent = self.nb.parents.get(id(node))
+        called = isinstance(parent, ast.Call) and parent.func is node
+        verb = "calls" if called else "uses"
+        matmul = isinstance(node, ast.BinOp | ast.AugAssign) and isinstance(node.op, ast.MatMult)
+        if matmul and self.torch_names & {"__matmul__", "matmul"}:
+            return f"uses the @ operator (matmul), {WRITE_IT}"
+        if isinstance(node, ast.Call) and node.args:
+            name = self._looked_up(node)
+            owners = self.nb.resolve(node.args[0]) if len(node.args) >= 2 else set()
+            for origin in sorted(f"{owner}.{name}" for owner in owners if name):
+                why = self._torch(origin) or self._dotted(origin)
+                if why:
+                    return f"uses {origin}, {why}"
+            if name in self.torch_names and not owners:
+                return f"looks up {name} by name, {WRITE_IT}"
+        if not isinstance(node, ast.Name | ast.Attribute) or not isinstance(node.ctx, ast.Load):
+            return None
+        origins = self.nb.resolve(node)
+        if isinstance(parent, ast.Attribute) and parent.value is node and origins:
+            return None  # the longer name is judged
+        given = set()
+        if isinstance(node, ast.Name) and isinstance(parent, ast.ClassDef) and node in parent.bases:
+            given = self.nb.given_only.get(node.id, set())
+        for origin in sorted(origins):
+            # a base class the release imports (9.7's `Encoder`) is the kit's interface to implement
+            why = self._torch(origin) or self._dotted(origin, reference_only=origin in given)
+            if why:
+                return f"{verb} {origin}, {why}"
+        method = isinstance(node, ast.Attribute) and not origins and node.attr in self.torch_names
+        # an attribute the notebook defines (`self.linear`) is the student's; `x.grad` is data
+        if (
+            method
+            and node.attr not in self.nb.attributes
+            and (called or node.attr not in DATA_ATTRIBUTES)
+        ):
+            return f"{verb} .{node.attr}, torch's {node.attr}, {WRITE_IT}"
+        return None
+
+    def _looked_up(self, call: ast.Call) -> str | None:
+        if self.nb.is_builtin(call.func, {"getattr"}) and len(call.args) >= 2:
+            return constant_str(call.args[1])
+        if self.nb.resolve(call.func) & NAME_LOOKUPS and call.args:
+            return constant_str(call.args[0])
+        return None
+
+    def _torch(self, origin: str) -> str | None:
+        parts = origin.split(".")
+        if parts[0] != "torch":
+            return None
+        if parts[-1] in self.torch_names:
+            return WRITE_IT
+        layer = LAYERS.get(parts[-1])
+        if layer in self.torch_names:
+            return f"which computes {layer}, {WRITE_IT}"
+        return None
+
+    def _dotted(self, origin: str, reference_only: bool = False) -> str | None:
+        names = {origin, canonical(origin)}
+        if any(n == self.reference or n.startswith(self.reference + ".") for n in names):
+            return "the exercise's reference implementation"
+        for banned in () if reference_only else self.dotted:
+            if any(n == banned or n.startswith(banned + ".") for n in names):
+                return f"from {banned}, {WRITE_IT}"
+        return None
+
+    # (b) ------------------------------------------------------------------------------------------
+
+    def blinding(self) -> list[Finding]:
+        """What could blind the kernel's record or reach the grader, anywhere in the student's code."""
+        found = []
+        for cell in self.nb.cells:
+            if cell.student:
+                for node in ast.walk(cell.tree):
+                    why = self._blinds(node)
+                    if why:
+                        found.append(cell.finding(node, why))
+        return found
+
+    def _blinds(self, node: ast.AST) -> str | None:
+        nb = self.nb
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            if isinstance(node, ast.ImportFrom) and node.module == "autograder" and not node.level:
+                if all(a.name == "check" and not a.asname for a in node.names):
+                    return None
+                return f"imports from autograder: {BLOCKED['autograder']}"
+            for origin in sorted(nb.resolve_import(node)):
+                why = _blocked(origin)
+                if why:
+                    return f"imports {origin}: {why}"
+            return None
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            return (
+                f"defines {node.name}: {BLOCKED['torch.overrides']}"
+                if node.name in DISPATCH_NAMES
+                else None
+            )
+        if isinstance(node, ast.Call):
+            return self._lookup(node)
+        if isinstance(node, ast.Attribute) and node.attr in POKES | DISPATCH_NAMES:
+            parent = nb.parents.get(id(node))
+            if (
+                node.attr == "__class__"
+                and isinstance(parent, ast.Attribute)
+                and parent.attr in NAMES
+            ):
+                return None  # the book's `layer.__class__.__name__`
+            return f"reaches .{node.attr}, Python's internals, which can blind the grader's record"
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del):
+            owner = _protected(nb.resolve(node.value))
+            if owner:
+                return f"replaces {owner}.{node.attr}, which changes what the grader records"
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            name = nb.is_builtin(node, DYNAMIC_CODE)
+            if name:
+                return f"uses {name}, which runs code the grader cannot read"
+            if node.id in DISPATCH_NAMES:
+                return f"uses {node.id}: {BLOCKED['torch.overrides']}"
+        if isinstance(node, ast.Name | ast.Attribute) and isinstance(node.ctx, ast.Load):
+            parent = nb.parents.get(id(node))
+            if isinstance(parent, ast.Attribute) and parent.value is node and nb.resolve(parent):
+                return None  # the longer name is judged
+            for origin in sorted(nb.resolve(node)):
+                why = _blocked(origin)
+                if why:
+                    return f"uses {origin}: {why}"
+        return None
+
+    def _lookup(self, call: ast.Call) -> str | None:
+        nb = self.nb
+        name = nb.is_builtin(call.func, LOOKUPS)
+        if name and call.args:
+            owner = _protected(nb.resolve(call.args[0]))
+            if owner is None:
+                return None
+            literal = len(call.args) > 1 and isinstance(call.args[1], ast.Constant)
+            if name in {"setattr", "delattr"}:
+                return f"{name} on {owner}, which changes what the grader records"
+            if name == "vars" or not literal:
+                return f"computes a name at run time and looks it up on {owner}"
+            return None
+        if (
+            nb.resolve(call.func) & NAME_LOOKUPS
+            and call.args
+            and constant_str(call.args[0]) is None
+        ):
+            return "computes a name at run time and looks it up by name"
+        return None
+
+
+def _blocked(origin: str) -> str | None:
+    if origin in ALLOWED:
+        return None
+    for prefix, why in BLOCKED.items():
+        if origin == prefix or origin.startswith(prefix + "."):
+            return why
+    parts = origin.split(".")
+    if parts[0] == "torch" and any(p.startswith("_") and not p.endswith("__") for p in parts[1:]):
+        return "reaches torch's private internals"
+    return None
+
+
+def constant_str(node: ast.AST) -> str | None:
+    """The string an expression of constants folds to (`"soft" + "max"`, `"".join(["a", "b"])`,
+    `"xam"[::-1]`), or None when it depends on run time."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = constant_str(node.left), constant_str(node.right)
+        return left + right if left is not None and right is not None else None
+    if isinstance(node, ast.JoinedStr):
+        parts = [constant_str(v) for v in node.values]
+        return "".join(parts) if all(p is not None for p in parts) else None  # type: ignore[arg-type]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+        base = constant_str(node.func.value)
+        items = node.args[0]
+        if (
+            base is not None
+            and node.func.attr == "join"
+            and isinstance(items, (ast.List, ast.Tuple))
+        ):
+            parts = [constant_str(e) for e in items.elts]
+            return base.join(parts) if all(p is not None for p in parts) else None  # type: ignore[arg-type]
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+        text = constant_str(node.value)
+        bounds = [node.slice.lower, node.slice.upper, node.slice.step]
+        if text is not None and all(b is None or isinstance(b, ast.Constant) for b in bounds):
+            values = [None if b is None else b.value for b in bounds]  # type: ignore[union-attr]
+            if all(v is None or isinstance(v, int) for v in values):
+                return text[slice(*values)]
+    return None
+
+
+D2LKIT_ROOT = Path(__file__).resolve().parents[1]
+
+
+@functools.cache
+def _exports(module: str) -> dict[str, str] | None:
+    """What a d2lkit module re-exports by import (`softmax` -> `d2lkit.linear.softmax`), read from its
+    source; None when `module` is no module of the kit."""
+    path = D2LKIT_ROOT / module.replace(".", "/")
+    path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+    if not path.is_file():
+        return None
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: dict[str, str] = {}
+    for statement in ast.parse(path.read_text()).body:
+        if isinstance(statement, ast.ImportFrom):
+            base = package.split(".")
+            base = base[: len(base) - statement.level + 1] if statement.level else []
+            source = ".".join([*base, *([statement.module] if statement.module else [])])
+            for alias in statement.names:
+                found[alias.asname or alias.name] = f"{source}.{alias.name}"
+    return found
+
+
+def canonical(origin: str, depth: int = 0) -> str:
+    """`d2lkit.softmax` -> `d2lkit.linear.softmax`: where a d2lkit name is defined."""
+    parts = origin.split(".")
+    if parts[0] != "d2lkit" or depth > 8:
+        return origin
+    for cut in range(len(parts), 0, -1):
+        exports = _exports(".".join(parts[:cut]))
+        if exports is None:
+            continue
+        if cut < len(parts) and parts[cut] in exports:
+            return canonical(".".join([exports[parts[cut]], *parts[cut + 1 :]]), depth + 1)
+        return origin
+    return origin
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+def free_names(node: ast.AST, bound: frozenset[str]) -> set[str]:
+    """The names `node` reads from the module's namespace: not its functions' parameters and locals."""
+    if isinstance(node, ast.Name):
+        return {node.id} if isinstance(node.ctx, ast.Load) and node.id not in bound else set()
+    if isinstance(node, _FUNCTIONS):
+        args = node.args
+        outside = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
+        if not isinstance(node, ast.Lambda):
+            outside += [*node.decorator_list, *([node.returns] if node.returns else [])]
+        params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+        body = node.body if isinstance(node.body, list) else [node.body]
+        local = {p.arg for p in params if p is not None} | _stores(body)
+        found = set().union(*(free_names(n, bound) for n in outside))
+        return found.union(*(free_names(n, bound | local) for n in body))
+    return set().union(*(free_names(n, bound) for n in ast.iter_child_nodes(node)))
+
+
+def _stores(body: list) -> set[str]:
+    """The names a function body binds (not in its nested functions), less its `global` names."""
+    stores: set[str] = set()
+    declared: set[str] = set()
+    todo = list(body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            stores.add(node.id)
+        elif isinstance(node, ast.Global):
+            declared.update(node.names)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            stores.update((a.asname or a.name).split(".")[0] for a in node.names)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            stores.add(node.name)
+        elif not isinstance(node, ast.Lambda):
+            todo.extend(ast.iter_child_nodes(node))
+    return stores - declared
