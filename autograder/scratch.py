@@ -19,28 +19,21 @@ blind that record. This module judges the source instead, in the grader's proces
 from __future__ import annotations
 
 import ast
-import builtins
-import functools
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-from autograder.scratch_rules import Rules, constant_str
+from autograder.scratch_source import (
+    Binding,
+    Finding,
+    Notebook,
+    canonical,
+    constant_str,
+    free_names,
+    notebook,
+)
+
+__all__ = ["Finding", "scan", "student_cells"]
 
 Cells = Sequence[tuple[int, str]]
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One construct the exercise does not allow: where it is and why, in words."""
-
-    cell: int
-    line: int
-    source: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"cell {self.cell}, line {self.line}: {self.source.strip()}\n  {self.reason}"
 
 
 def _normal(source: str) -> str:
@@ -74,260 +67,314 @@ def scan(
     check calls) and to know the notebook's imports, never reported. Cells that do not parse (after
     IPython's magics are blanked) are skipped: they fail at run time anyway.
     """
-    notebook = _notebook(
+    parsed = notebook(
         tuple((i, s, True) for i, s in cells) + tuple((i, s, False) for i, s in given)
     )
-    rules = Rules(notebook, tuple(forbidden), reference)
+    rules = Rules(parsed, tuple(forbidden), reference)
     found = rules.reachable(target) + rules.blinding()
     unique = {(f.cell, f.line, f.reason): f for f in found}
     return sorted(unique.values(), key=lambda f: (f.cell, f.line, f.reason))
 
 
-# IPython: cell magics whose body is Python, line magics whose argument is a statement
-_PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug"}
-_STATEMENT_MAGIC = re.compile(r"^(\s*)%(?:time|timeit|prun|debug)\b(?:\s+-\w+(?:\s+\d+)?)*\s+")
-_MAGIC_ASSIGNMENT = re.compile(r"^(\s*[\w.\[\], ]+=\s*)[%!].*$")
+WRITE_IT = "which this exercise asks you to write yourself"
+
+# torch.nn layers that are a forbidden function in another guise
+LAYERS = {
+    "ReLU": "relu",
+    "Sigmoid": "sigmoid",
+    "Tanh": "tanh",
+    "Softmax": "softmax",
+    "LogSoftmax": "log_softmax",
+    "Linear": "linear",
+    "Dropout": "dropout",
+    "Conv1d": "conv1d",
+    "Conv2d": "conv2d",
+    "Conv3d": "conv3d",
+    "Unfold": "unfold",
+    "Fold": "fold",
+    "MaxPool2d": "max_pool2d",
+    "AvgPool2d": "avg_pool2d",
+    "BatchNorm1d": "batch_norm",
+    "BatchNorm2d": "batch_norm",
+    "LayerNorm": "layer_norm",
+    "GroupNorm": "group_norm",
+    "MSELoss": "mse_loss",
+    "L1Loss": "l1_loss",
+    "CrossEntropyLoss": "cross_entropy",
+    "NLLLoss": "nll_loss",
+    "RNN": "rnn_tanh",
+    "GRU": "gru",
+    "LSTM": "lstm",
+}
+# tensor attributes that are data, not a call of the function of the same name (`x.grad`)
+DATA_ATTRIBUTES = {"grad", "data", "T", "mT", "H", "real", "imag", "shape", "dtype", "device"}
+
+# (b): origins, by prefix, that no student code may reach
+BLOCKED = {
+    "sys.setprofile": "replaces the profiler the grader records calls with",
+    "sys.settrace": "installs a tracer, which can blind the grader's record",
+    "sys.monitoring": "installs a monitor, which can blind the grader's record",
+    "sys._getframe": "reaches the interpreter's frames",
+    "sys._current_frames": "reaches the interpreter's frames",
+    "sys.modules": "reaches loaded modules behind their names",
+    "threading.setprofile": "replaces the profiler the grader records calls with",
+    "threading.settrace": "installs a tracer, which can blind the grader's record",
+    "torch._C": "reaches torch's dispatch internals",
+    "torch.overrides": "reaches torch's dispatch internals (the grader records calls through them)",
+    "torch.utils._python_dispatch": "reaches torch's dispatch internals",
+    "torch.ops": "calls torch's operators behind their names",
+    "torch.library": "reaches torch's operator registry",
+    "torch.profiler": "starts torch's profiler",
+    "torch.autograd.profiler": "starts torch's profiler",
+    "gc.get_referrers": "reaches objects through the garbage collector",
+    "gc.get_referents": "reaches objects through the garbage collector",
+    "gc.get_objects": "reaches objects through the garbage collector",
+    "inspect.currentframe": "reaches the interpreter's frames",
+    "inspect.stack": "reaches the interpreter's frames",
+    "inspect.getouterframes": "reaches the interpreter's frames",
+    "inspect.trace": "reaches the interpreter's frames",
+    "importlib": "imports modules by computed name",
+    "builtins": "reaches Python's builtins",
+    "ctypes": "reaches the interpreter's memory",
+    "autograder": "reaches the grader (only `from autograder import check` and `check(...)` are allowed)",
+}
+ALLOWED = {"autograder.check"}
+DISPATCH_NAMES = {
+    "TorchFunctionMode",
+    "TorchDispatchMode",
+    "__torch_function__",
+    "__torch_dispatch__",
+}
+DYNAMIC_CODE = {"eval", "exec", "compile", "__import__", "globals", "breakpoint", "__builtins__"}
+LOOKUPS = {"getattr", "setattr", "delattr", "hasattr", "vars"}
+NAME_LOOKUPS = {"operator.attrgetter", "operator.methodcaller"}
+NAMES = {"__name__", "__qualname__"}
+PROTECTED = (
+    "torch",
+    "d2lkit",
+    "autograder",
+    "sys",
+    "builtins",
+    "threading",
+    "gc",
+    "inspect",
+    "<type>",
+)
+POKES = {
+    "__class__", "__dict__", "__globals__", "__builtins__", "__code__", "__closure__", "__func__",
+    "__subclasses__", "__bases__", "__base__", "__mro__", "__getattribute__", "__setattr__",
+    "__delattr__", "__wrapped__", "__self__", "__loader__", "__spec__", "__import__",
+    "f_globals", "f_locals", "f_back", "f_builtins", "f_code", "tb_frame", "gi_frame", "cr_frame",
+}  # fmt: skip
 
 
-def python_source(source: str) -> str | None:
-    """`source` with IPython's syntax blanked, line for line (`%`, `!`, `x = !ls`, `obj?`), or None
-    for a cell magic whose body is not Python (`%%bash`)."""
-    lines = source.splitlines()
-    out = []
-    for number, line in enumerate(lines):
-        stripped = line.lstrip()
-        indent = line[: len(line) - len(stripped)]
-        if number == 0 and stripped.startswith("%%"):
-            if stripped[2:].split(maxsplit=1)[:1] not in ([m] for m in _PYTHON_CELL_MAGICS):
-                return None
-            out.append("")
-        elif match := _STATEMENT_MAGIC.match(line):
-            out.append(match.group(1) + line[match.end() :])
-        elif stripped.startswith(("%", "!")) or (stripped.endswith("?") and stripped[:1] != "#"):
-            out.append(indent + "pass")
-        elif match := _MAGIC_ASSIGNMENT.match(line):
-            out.append(match.group(1) + "None")
-        else:
-            out.append(line)
-    return "\n".join(out)
+def _protected(origins: set[str]) -> str | None:
+    for origin in sorted(origins):
+        if origin.split(".")[0] in PROTECTED:
+            return origin
+    return None
 
 
-@functools.lru_cache(maxsize=4096)
-def _parse(source: str) -> ast.Module | None:
-    text = python_source(source)
-    if text is None:
-        return None
-    try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError):
-        return None
+class Rules:
+    """One exercise's rules over one notebook."""
 
+    def __init__(self, notebook: Notebook, forbidden: tuple[str, ...], reference: str) -> None:
+        self.nb = notebook
+        self.torch_names = {f for f in forbidden if "." not in f}
+        self.dotted = [f for f in forbidden if "." in f]
+        self.reference = reference
 
-@dataclass(frozen=True)
-class Cell:
-    index: int
-    lines: tuple[str, ...]
-    tree: ast.Module
-    student: bool
+    # (a) ------------------------------------------------------------------------------------------
 
-    def finding(self, node: ast.AST, reason: str) -> Finding:
-        line = getattr(node, "lineno", 1)
-        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        return Finding(self.index, line, text.strip(), reason)
-
-
-@dataclass(frozen=True)
-class Binding:
-    """A module-level name's definition: a def, a class, an assignment, an import or a mutation."""
-
-    cell: Cell
-    node: ast.AST
-
-
-class Notebook:
-    """The parsed cells, with what the judge needs to resolve names: module-level bindings, every
-    name's origins (`F` -> `torch.nn.functional`), and the attribute names the notebook defines."""
-
-    def __init__(self, cells: tuple[tuple[int, str, bool], ...]) -> None:
-        self.cells: list[Cell] = []
-        for index, source, student in sorted(cells, key=lambda c: c[0]):
-            tree = _parse(source)
-            if tree is not None:
-                self.cells.append(Cell(index, tuple(source.splitlines()), tree, student))
-        self.bindings: dict[str, list[Binding]] = {}
-        self.mutations: dict[str, list[Binding]] = {}
-        self.defined: set[str] = set()
-        self.origins: dict[str, set[str]] = {}
-        self.given_only: dict[str, set[str]] = {}  # origins only the release's cells bring in
-        self._student_origins: dict[str, set[str]] = {}
-        self.stars: set[str] = set()
-        self.attributes: set[str] = set()
-        self.parents: dict[int, ast.AST] = {}
-        for cell in self.cells:
-            for statement in _module_level(cell.tree.body):
-                self._bind(cell, statement)
-            for node in ast.walk(cell.tree):
-                for child in ast.iter_child_nodes(node):
-                    self.parents[id(child)] = node
-                self._note(node, cell.student)
-        for _ in range(3):  # aliases of aliases: `nn = torch.nn`, then `F = nn.functional`
-            for cell in self.cells:
-                for node in ast.walk(cell.tree):
-                    if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                        self._alias(node.targets[0], node.value, cell.student)
-        for name, gifts in self.given_only.items():
-            last = max(
-                (
-                    (
-                        b.cell.index,
-                        b.cell.student and not isinstance(b.node, ast.Import | ast.ImportFrom),
-                    )
-                    for b in self.bindings.get(name, [])
-                ),
-                default=(0, False),
-            )
-            if (
-                gifts and last[1]
-            ):  # the student's own definition, run last, replaces the release's import
-                self.origins[name] -= gifts
-
-    def _bind(self, cell: Cell, statement: ast.stmt) -> None:
-        names: list[str] = []
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names = [statement.name]
-            self.defined.add(statement.name)
-        elif isinstance(statement, (ast.Import, ast.ImportFrom)):
-            names = [(a.asname or a.name).split(".")[0] for a in statement.names]
-        elif isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-            for target in targets:
-                for node in ast.walk(target):
-                    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                        names.append(node.id)
-                        self.defined.add(node.id)
-                    elif isinstance(node, (ast.Attribute, ast.Subscript)):
-                        base = _base_name(node)
-                        if base:
-                            self.mutations.setdefault(base, []).append(Binding(cell, statement))
-        elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
-            call = statement.value
-            if _called_name(call) in {"setattr", "delattr"} and call.args:
-                base = _base_name(call.args[0])
-                if base:
-                    self.mutations.setdefault(base, []).append(Binding(cell, statement))
-        for name in names:
-            self.bindings.setdefault(name, []).append(Binding(cell, statement))
-
-    def _origin(self, name: str, origins: set[str], student: bool) -> None:
-        self.origins.setdefault(name, set()).update(origins)
-        if student:
-            self._student_origins.setdefault(name, set()).update(origins)
-        self.given_only[name] = self.origins[name] - self._student_origins.get(name, set())
-
-    def _note(self, node: ast.AST, student: bool) -> None:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                top = alias.name.split(".")[0]
-                self._origin(alias.asname or top, {alias.name if alias.asname else top}, student)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            for alias in node.names:
-                if alias.name == "*":
-                    self.stars.add(node.module)
-                else:
-                    name = alias.asname or alias.name
-                    self._origin(name, {f"{node.module}.{alias.name}"}, student)
-        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
-            self.attributes.add(node.attr)
-        elif isinstance(node, ast.ClassDef):
-            for statement in node.body:
-                if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    self.attributes.add(statement.name)
-                elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
-                    targets = (
-                        statement.targets
-                        if isinstance(statement, ast.Assign)
-                        else [statement.target]
-                    )
-                    self.attributes.update(t.id for t in targets if isinstance(t, ast.Name))
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            self.defined.add(node.name)
-
-    def _alias(self, target: ast.AST, value: ast.AST, student: bool) -> None:
-        if isinstance(target, ast.Name):
-            found = self.resolve(value)
-            if found:
-                self._origin(target.id, found, student)
-
-    def resolve(self, node: ast.AST) -> set[str]:
-        """The dotted origins an expression may stand for (`F.relu` -> {`torch.nn.functional.relu`}),
-        empty when it is not reached from an import (a local tensor, `self.net`)."""
-        if isinstance(node, ast.Name):
-            found = set(self.origins.get(node.id, ()))
-            if not found and node.id not in self.defined and not hasattr(builtins, node.id):
-                found = {f"{star}.{node.id}" for star in self.stars}
-            return found
-        if isinstance(node, ast.Attribute):
-            return {f"{o}.{node.attr}" for o in self.resolve(node.value)}
-        if isinstance(node, ast.Call) and _called_name(node) == "getattr" and len(node.args) >= 2:
-            name = constant_str(node.args[1])
-            return {f"{o}.{name}" for o in self.resolve(node.args[0])} if name else set()
-        if isinstance(node, ast.Call) and _called_name(node) == "type" and len(node.args) == 1:
-            return {"<type>"}
-        return set()
-
-    def resolve_import(
-        self, node: ast.Import | ast.ImportFrom, name: str | None = None
-    ) -> set[str]:
-        """The dotted names an import brings in (`from torch import nn` -> {`torch.nn`}), or only
-        the one it binds to `name`."""
-        if isinstance(node, ast.ImportFrom) and (node.level or not node.module):
-            return set()
-        found = set()
-        for alias in node.names:
-            bound = alias.asname or alias.name.split(".")[0]
-            if name is None or bound == name or alias.name == "*":
-                if isinstance(node, ast.Import):
-                    found.add(alias.name)
-                else:
-                    found.add(node.module if alias.name == "*" else f"{node.module}.{alias.name}")
+    def reachable(self, target: str) -> list[Finding]:
+        """Forbidden APIs and the reference in the target and the notebook code it refers to."""
+        found: list[Finding] = []
+        queue, seen_names, seen = [target], set(), set()
+        while queue:
+            name = queue.pop()
+            if name in seen_names:
+                continue
+            seen_names.add(name)
+            for binding in self.nb.bindings.get(name, []) + self.nb.mutations.get(name, []):
+                if id(binding.node) in seen:
+                    continue
+                seen.add(id(binding.node))
+                queue += free_names(binding.node, frozenset())
+                if binding.cell.student:
+                    found += self._uses(binding, name)
         return found
 
-    def is_builtin(self, node: ast.AST, names: Iterable[str]) -> str | None:
-        """The builtin `node` names (`eval`, `builtins.getattr`), if it is one of `names`."""
-        own = isinstance(node, ast.Name) and (node.id in self.defined or node.id in self.origins)
-        if isinstance(node, ast.Name) and node.id in names and not own:
-            return node.id
-        for origin in self.resolve(node):
-            head, _, name = origin.rpartition(".")
-            if head == "builtins" and name in names:
-                return name
+    def _uses(self, binding: Binding, name: str) -> list[Finding]:
+        cell, found = binding.cell, []
+        if isinstance(binding.node, (ast.Import, ast.ImportFrom)):
+            for origin in self.nb.resolve_import(binding.node, name):
+                why = self._torch(origin) or self._dotted(origin)
+                if why:
+                    found.append(cell.finding(binding.node, f"imports {origin}, {why}"))
+            return found
+        for node in ast.walk(binding.node):
+            why = self._use(node)
+            if why:
+                found.append(cell.finding(node, why))
+        return found
+
+    def _use(self, node: ast.AST) -> str | None:
+        parent = self.nb.parents.get(id(node))
+        called = isinstance(parent, ast.Call) and parent.func is node
+        verb = "calls" if called else "uses"
+        matmul = isinstance(node, ast.BinOp | ast.AugAssign) and isinstance(node.op, ast.MatMult)
+        if matmul and self.torch_names & {"__matmul__", "matmul"}:
+            return f"uses the @ operator (matmul), {WRITE_IT}"
+        if isinstance(node, ast.Call) and node.args:
+            name = self._looked_up(node)
+            owners = self.nb.resolve(node.args[0]) if len(node.args) >= 2 else set()
+            for origin in sorted(f"{owner}.{name}" for owner in owners if name):
+                why = self._torch(origin) or self._dotted(origin)
+                if why:
+                    return f"uses {origin}, {why}"
+            if name in self.torch_names and not owners:
+                return f"looks up {name} by name, {WRITE_IT}"
+        if not isinstance(node, ast.Name | ast.Attribute) or not isinstance(node.ctx, ast.Load):
+            return None
+        origins = self.nb.resolve(node)
+        if isinstance(parent, ast.Attribute) and parent.value is node and origins:
+            return None  # the longer name is judged
+        given = set()
+        if isinstance(node, ast.Name) and isinstance(parent, ast.ClassDef) and node in parent.bases:
+            given = self.nb.given_only.get(node.id, set())
+        for origin in sorted(origins):
+            # a base class the release imports (9.7's `Encoder`) is the kit's interface to implement
+            why = self._torch(origin) or self._dotted(origin, reference_only=origin in given)
+            if why:
+                return f"{verb} {origin}, {why}"
+        method = isinstance(node, ast.Attribute) and not origins and node.attr in self.torch_names
+        # an attribute the notebook defines (`self.linear`) is the student's; `x.grad` is data
+        if (
+            method
+            and node.attr not in self.nb.attributes
+            and (called or node.attr not in DATA_ATTRIBUTES)
+        ):
+            return f"{verb} .{node.attr}, torch's {node.attr}, {WRITE_IT}"
+        return None
+
+    def _looked_up(self, call: ast.Call) -> str | None:
+        if self.nb.is_builtin(call.func, {"getattr"}) and len(call.args) >= 2:
+            return constant_str(call.args[1])
+        if self.nb.resolve(call.func) & NAME_LOOKUPS and call.args:
+            return constant_str(call.args[0])
+        return None
+
+    def _torch(self, origin: str) -> str | None:
+        parts = origin.split(".")
+        if parts[0] != "torch":
+            return None
+        if parts[-1] in self.torch_names:
+            return WRITE_IT
+        layer = LAYERS.get(parts[-1])
+        if layer in self.torch_names:
+            return f"which computes {layer}, {WRITE_IT}"
+        return None
+
+    def _dotted(self, origin: str, reference_only: bool = False) -> str | None:
+        names = {origin, canonical(origin)}
+        if any(n == self.reference or n.startswith(self.reference + ".") for n in names):
+            return "the exercise's reference implementation"
+        for banned in () if reference_only else self.dotted:
+            if any(n == banned or n.startswith(banned + ".") for n in names):
+                return f"from {banned}, {WRITE_IT}"
+        return None
+
+    # (b) ------------------------------------------------------------------------------------------
+
+    def blinding(self) -> list[Finding]:
+        """What could blind the kernel's record or reach the grader, anywhere in the student's code."""
+        found = []
+        for cell in self.nb.cells:
+            if cell.student:
+                for node in ast.walk(cell.tree):
+                    why = self._blinds(node)
+                    if why:
+                        found.append(cell.finding(node, why))
+        return found
+
+    def _blinds(self, node: ast.AST) -> str | None:
+        nb = self.nb
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            if isinstance(node, ast.ImportFrom) and node.module == "autograder" and not node.level:
+                if all(a.name == "check" and not a.asname for a in node.names):
+                    return None
+                return f"imports from autograder: {BLOCKED['autograder']}"
+            for origin in sorted(nb.resolve_import(node)):
+                why = _blocked(origin)
+                if why:
+                    return f"imports {origin}: {why}"
+            return None
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            return (
+                f"defines {node.name}: {BLOCKED['torch.overrides']}"
+                if node.name in DISPATCH_NAMES
+                else None
+            )
+        if isinstance(node, ast.Call):
+            return self._lookup(node)
+        if isinstance(node, ast.Attribute) and node.attr in POKES | DISPATCH_NAMES:
+            parent = nb.parents.get(id(node))
+            if (
+                node.attr == "__class__"
+                and isinstance(parent, ast.Attribute)
+                and parent.attr in NAMES
+            ):
+                return None  # the book's `layer.__class__.__name__`
+            return f"reaches .{node.attr}, Python's internals, which can blind the grader's record"
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del):
+            owner = _protected(nb.resolve(node.value))
+            if owner:
+                return f"replaces {owner}.{node.attr}, which changes what the grader records"
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            name = nb.is_builtin(node, DYNAMIC_CODE)
+            if name:
+                return f"uses {name}, which runs code the grader cannot read"
+            if node.id in DISPATCH_NAMES:
+                return f"uses {node.id}: {BLOCKED['torch.overrides']}"
+        if isinstance(node, ast.Name | ast.Attribute) and isinstance(node.ctx, ast.Load):
+            parent = nb.parents.get(id(node))
+            if isinstance(parent, ast.Attribute) and parent.value is node and nb.resolve(parent):
+                return None  # the longer name is judged
+            for origin in sorted(nb.resolve(node)):
+                why = _blocked(origin)
+                if why:
+                    return f"uses {origin}: {why}"
+        return None
+
+    def _lookup(self, call: ast.Call) -> str | None:
+        nb = self.nb
+        name = nb.is_builtin(call.func, LOOKUPS)
+        if name and call.args:
+            owner = _protected(nb.resolve(call.args[0]))
+            if owner is None:
+                return None
+            literal = len(call.args) > 1 and isinstance(call.args[1], ast.Constant)
+            if name in {"setattr", "delattr"}:
+                return f"{name} on {owner}, which changes what the grader records"
+            if name == "vars" or not literal:
+                return f"computes a name at run time and looks it up on {owner}"
+            return None
+        if (
+            nb.resolve(call.func) & NAME_LOOKUPS
+            and call.args
+            and constant_str(call.args[0]) is None
+        ):
+            return "computes a name at run time and looks it up by name"
         return None
 
 
-def _module_level(body: list[ast.stmt]) -> Iterable[ast.stmt]:
-    """The statements of a module's body, through `if`/`try`/`with`/loops but not into defs."""
-    for statement in body:
-        yield statement
-        if isinstance(statement, (ast.If, ast.For, ast.While, ast.With, ast.Try)):
-            for field in ("body", "orelse", "finalbody"):
-                yield from _module_level(getattr(statement, field, []))
-            for handler in getattr(statement, "handlers", []):
-                yield from _module_level(handler.body)
-
-
-def _base_name(node: ast.AST) -> str | None:
-    while isinstance(node, (ast.Attribute, ast.Subscript)):
-        node = node.value
-    return node.id if isinstance(node, ast.Name) else None
-
-
-def _called_name(call: ast.Call) -> str | None:
-    func = call.func
-    if isinstance(func, ast.Name):
-        return func.id
-    return func.attr if isinstance(func, ast.Attribute) else None
-
-
-@functools.lru_cache(maxsize=64)
-def _notebook(cells: tuple[tuple[int, str, bool], ...]) -> Notebook:
-    return Notebook(cells)
+def _blocked(origin: str) -> str | None:
+    if origin in ALLOWED:
+        return None
+    for prefix, why in BLOCKED.items():
+        if origin == prefix or origin.startswith(prefix + "."):
+            return why
+    parts = origin.split(".")
+    if parts[0] == "torch" and any(p.startswith("_") and not p.endswith("__") for p in parts[1:]):
+        return "reaches torch's private internals"
+    return None

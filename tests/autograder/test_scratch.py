@@ -11,7 +11,8 @@ import pytest
 
 from autograder import registry
 from autograder.compare import _qualname
-from autograder.scratch import Finding, python_source, scan, student_cells
+from autograder.scratch import Finding, scan, student_cells
+from autograder.scratch_source import python_source
 
 ROOT = Path(__file__).resolve().parents[2]
 
