@@ -288,14 +288,16 @@ class Rules:
 
     def blinding(self) -> list[Finding]:
         """What could blind the kernel's record or reach the grader, anywhere in the student's code."""
-        found = []
-        for cell in self.nb.cells:
-            if cell.student:
-                for node in ast.walk(cell.tree):
-                    why = self._blinds(node)
-                    if why:
-                        found.append(cell.finding(node, why))
-        return found
+        if "blinding" not in self.nb.memo:
+            found = []
+            for cell in self.nb.cells:
+                if cell.student:
+                    for node in ast.walk(cell.tree):
+                        why = self._blinds(node)
+                        if why:
+                            found.append(cell.finding(node, why))
+            self.nb.memo["blinding"] = found
+        return self.nb.memo["blinding"]
 
     def _blinds(self, node: ast.AST) -> str | None:
         nb = self.nb

@@ -106,6 +106,8 @@ class Notebook:
         self.stars: set[str] = set()
         self.attributes: set[str] = set()
         self.parents: dict[int, ast.AST] = {}
+        self.memo: dict[str, list] = {}  # what does not depend on the exercise, judged once
+        assignments: list[tuple[ast.Assign, bool]] = []
         for cell in self.cells:
             for statement in _module_level(cell.tree.body):
                 self._bind(cell, statement)
@@ -113,11 +115,11 @@ class Notebook:
                 for child in ast.iter_child_nodes(node):
                     self.parents[id(child)] = node
                 self._note(node, cell.student)
+                if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                    assignments.append((node, cell.student))
         for _ in range(3):  # aliases of aliases: `nn = torch.nn`, then `F = nn.functional`
-            for cell in self.cells:
-                for node in ast.walk(cell.tree):
-                    if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                        self._alias(node.targets[0], node.value, cell.student)
+            for node, student in assignments:
+                self._alias(node.targets[0], node.value, student)
         for name, gifts in self.given_only.items():
             last = max(
                 (
