@@ -25,6 +25,7 @@ from autograder.scratch_source import (
     Binding,
     Finding,
     Notebook,
+    base_name,
     canonical,
     constant_str,
     free_names,
@@ -109,7 +110,8 @@ LAYERS = {
 # tensor attributes that are data, not a call of the function of the same name (`x.grad`)
 DATA_ATTRIBUTES = {"grad", "data", "T", "mT", "H", "real", "imag", "shape", "dtype", "device"}
 
-# (b): origins, by prefix, that no student code may reach
+RUNS_CODE = "runs code the grader cannot read"
+# (b): origins, by prefix, that no student code may reach (`sys.setprofile`, or a module's `sys`)
 BLOCKED = {
     "sys.setprofile": "replaces the profiler the grader records calls with",
     "sys.settrace": "installs a tracer, which can blind the grader's record",
@@ -136,16 +138,39 @@ BLOCKED = {
     "importlib": "imports modules by computed name",
     "builtins": "reaches Python's builtins",
     "ctypes": "reaches the interpreter's memory",
+    "pickle.load": RUNS_CODE,
+    "pickle.loads": RUNS_CODE,
+    "pickle.Unpickler": RUNS_CODE,
+    "marshal": RUNS_CODE,
+    "types.FunctionType": RUNS_CODE,
+    "types.CodeType": RUNS_CODE,
+    "runpy": RUNS_CODE,
+    "codeop": RUNS_CODE,
+    "code.InteractiveInterpreter": RUNS_CODE,
+    "code.InteractiveConsole": RUNS_CODE,
+    "code.interact": RUNS_CODE,
+    "IPython": RUNS_CODE,
+    "inspect.getmembers": "looks names up at run time",
+    "inspect.getattr_static": "looks names up at run time",
     "autograder": "reaches the grader (only `from autograder import check` and `check(...)` are allowed)",
 }
-ALLOWED = {"autograder.check"}
+ALLOWED = ("autograder.check", "IPython.display")  # with what is under them
 DISPATCH_NAMES = {
     "TorchFunctionMode",
     "TorchDispatchMode",
     "__torch_function__",
     "__torch_dispatch__",
 }
-DYNAMIC_CODE = {"eval", "exec", "compile", "__import__", "globals", "breakpoint", "__builtins__"}
+DYNAMIC_CODE = {
+    "eval": RUNS_CODE,
+    "exec": RUNS_CODE,
+    "compile": RUNS_CODE,
+    "get_ipython": RUNS_CODE,
+    "__import__": "imports modules by computed name",
+    "__builtins__": "reaches Python's builtins",
+    "globals": "looks names up at run time",
+    "breakpoint": "starts a debugger, which traces the kernel",
+}
 LOOKUPS = {"getattr", "setattr", "delattr", "hasattr", "vars"}
 NAME_LOOKUPS = {"operator.attrgetter", "operator.methodcaller"}
 NAMES = {"__name__", "__qualname__"}
@@ -158,12 +183,12 @@ PROTECTED = (
     "threading",
     "gc",
     "inspect",
-    "<type>",
+    "type()",
 )
 POKES = {
     "__class__", "__dict__", "__globals__", "__builtins__", "__code__", "__closure__", "__func__",
     "__subclasses__", "__bases__", "__base__", "__mro__", "__getattribute__", "__setattr__",
-    "__delattr__", "__wrapped__", "__self__", "__loader__", "__spec__", "__import__",
+    "__delattr__", "__getattr__", "__wrapped__", "__self__", "__loader__", "__spec__", "__import__",
     "f_globals", "f_locals", "f_back", "f_builtins", "f_code", "tb_frame", "gi_frame", "cr_frame",
 }  # fmt: skip
 
@@ -214,6 +239,10 @@ class Rules:
             return found
         for node in ast.walk(binding.node):
             why = self._use(node)
+            if isinstance(node, ast.Import | ast.ImportFrom) and node is not binding.node:
+                for origin in sorted(self.nb.resolve_import(node)):  # imported inside the target
+                    why = why or self._torch(origin) or self._dotted(origin)
+                    why = why and f"imports {origin}, {why}"
             if why:
                 found.append(cell.finding(node, why))
         return found
@@ -248,12 +277,9 @@ class Rules:
             if why:
                 return f"{verb} {origin}, {why}"
         method = isinstance(node, ast.Attribute) and not origins and node.attr in self.torch_names
-        # an attribute the notebook defines (`self.linear`) is the student's; `x.grad` is data
-        if (
-            method
-            and node.attr not in self.nb.attributes
-            and (called or node.attr not in DATA_ATTRIBUTES)
-        ):
+        # an attribute the student's classes define (`self.linear`) is theirs; `x.grad` is data
+        own = method and base_name(node.value) == "self" and node.attr in self.nb.attributes
+        if method and not own and (called or node.attr not in DATA_ATTRIBUTES):
             return f"{verb} .{node.attr}, torch's {node.attr}, {WRITE_IT}"
         return None
 
@@ -266,7 +292,7 @@ class Rules:
 
     def _torch(self, origin: str) -> str | None:
         parts = origin.split(".")
-        if parts[0] != "torch":
+        if parts[0] not in ("torch", "type()"):
             return None
         if parts[-1] in self.torch_names:
             return WRITE_IT
@@ -335,7 +361,12 @@ class Rules:
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             name = nb.is_builtin(node, DYNAMIC_CODE)
             if name:
-                return f"uses {name}, which runs code the grader cannot read"
+                return f"uses {name}, which {DYNAMIC_CODE[name]}"
+            parent = nb.parents.get(id(node))
+            passed = not (isinstance(parent, ast.Call) and parent.func is node)
+            name = nb.is_builtin(node, LOOKUPS)
+            if name and passed:
+                return f"passes {name} around, which looks names up at run time"
             if node.id in DISPATCH_NAMES:
                 return f"uses {node.id}: {BLOCKED['torch.overrides']}"
         if isinstance(node, ast.Name | ast.Attribute) and isinstance(node.ctx, ast.Load):
@@ -350,6 +381,14 @@ class Rules:
 
     def _lookup(self, call: ast.Call) -> str | None:
         nb = self.nb
+        unsafe = [
+            k.value
+            for k in call.keywords
+            if k.arg == "weights_only"
+            and not (isinstance(k.value, ast.Constant) and k.value.value is True)
+        ]
+        if unsafe and "torch.load" in nb.resolve(call.func):
+            return f"loads with weights_only other than True, which {RUNS_CODE}"
         name = nb.is_builtin(call.func, LOOKUPS)
         if name and call.args:
             owner = _protected(nb.resolve(call.args[0]))
@@ -371,12 +410,14 @@ class Rules:
 
 
 def _blocked(origin: str) -> str | None:
-    if origin in ALLOWED:
+    if any(origin == a or origin.startswith(a + ".") for a in ALLOWED):
         return None
-    for prefix, why in BLOCKED.items():
-        if origin == prefix or origin.startswith(prefix + "."):
-            return why
     parts = origin.split(".")
+    for start in range(len(parts)):
+        rest = ".".join(parts[start:])  # `torch.nn.modules.module.sys.modules` reaches `sys`
+        for prefix, why in BLOCKED.items():
+            if rest == prefix or rest.startswith(prefix + "."):
+                return why
     if parts[0] == "torch" and any(p.startswith("_") and not p.endswith("__") for p in parts[1:]):
         return "reaches torch's private internals"
     return None

@@ -151,13 +151,13 @@ class Notebook:
                         names.append(node.id)
                         self.defined.add(node.id)
                     elif isinstance(node, (ast.Attribute, ast.Subscript)):
-                        base = _base_name(node)
+                        base = base_name(node)
                         if base:
                             self.mutations.setdefault(base, []).append(Binding(cell, statement))
         elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
             call = statement.value
             if _called_name(call) in {"setattr", "delattr"} and call.args:
-                base = _base_name(call.args[0])
+                base = base_name(call.args[0])
                 if base:
                     self.mutations.setdefault(base, []).append(Binding(cell, statement))
         for name in names:
@@ -217,7 +217,7 @@ class Notebook:
             name = constant_str(node.args[1])
             return {f"{o}.{name}" for o in self.resolve(node.args[0])} if name else set()
         if isinstance(node, ast.Call) and _called_name(node) == "type" and len(node.args) == 1:
-            return {"<type>"}
+            return {"type()"}
         return set()
 
     def resolve_import(
@@ -260,7 +260,7 @@ def _module_level(body: list[ast.stmt]) -> Iterable[ast.stmt]:
                 yield from _module_level(handler.body)
 
 
-def _base_name(node: ast.AST) -> str | None:
+def base_name(node: ast.AST) -> str | None:
     while isinstance(node, (ast.Attribute, ast.Subscript)):
         node = node.value
     return node.id if isinstance(node, ast.Name) else None

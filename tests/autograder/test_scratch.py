@@ -136,6 +136,17 @@ TABLE = [
         "from torch.nn.functional import *\n" + _softmax("return log_softmax(X, 1).exp()"),
         "calls torch.nn.functional.log_softmax",
     ),
+    (
+        "ch03.softmax",
+        _softmax("from torch.nn.functional import softmax as s\n    return s(X, 1)"),
+        "imports torch.nn.functional.softmax",
+    ),
+    ("ch03.softmax", _softmax("return type(X).softmax(X, 1)"), "calls type().softmax"),
+    (
+        "ch03.softmax",
+        "class Mine:\n    def softmax(self):\n        pass\n" + _softmax("return X.softmax(1)"),
+        "calls .softmax",
+    ),
     # only code the target reaches is judged for (a)
     ("ch03.softmax", SOFTMAX + "P = torch.softmax(torch.ones(2, 3), 1)\n", None),
     (
@@ -234,7 +245,7 @@ TABLE = [
         SOFTMAX + "import sys\nsys.modules['autograder.harvest'] = None\n",
         "sys.modules",
     ),
-    ("ch03.softmax", SOFTMAX + "type(torch.ones(1)).sum = None\n", "replaces <type>.sum"),
+    ("ch03.softmax", SOFTMAX + "type(torch.ones(1)).sum = None\n", "replaces type().sum"),
     ("ch03.softmax", SOFTMAX + "softmax.__globals__['torch'] = None\n", ".__globals__"),
     ("ch03.softmax", SOFTMAX + "x = torch.ones(1).__class__\n", ".__class__"),
     ("ch03.softmax", SOFTMAX + "x = softmax.__code__\n", ".__code__"),
@@ -248,7 +259,48 @@ TABLE = [
         "%%capture\n" + SOFTMAX + "torch.softmax = softmax\n",
         "replaces torch.softmax",
     ),
+    (
+        "ch03.softmax",
+        SOFTMAX + "import functools\nfunctools.reduce(getattr, ['nn'], torch)\n",
+        "passes getattr",
+    ),
+    (
+        "ch03.softmax",
+        SOFTMAX + "import pickle\npickle.loads(b'')\n",
+        "runs code the grader cannot read",
+    ),
+    ("ch03.softmax", SOFTMAX + "torch.load('x.pt', weights_only=False)\n", "weights_only"),
+    ("ch03.softmax", SOFTMAX + "get_ipython().run_cell('1')\n", "uses get_ipython"),
+    (
+        "ch03.softmax",
+        SOFTMAX + "import numpy as np\nnp.sys.setprofile(None)\n",
+        "replaces the profiler",
+    ),
+    ("ch03.softmax", SOFTMAX + "F.torch._C\n", "dispatch internals"),
+    (
+        "ch03.softmax",
+        SOFTMAX + "import inspect\ninspect.getmembers(F)\n",
+        "looks names up at run time",
+    ),
+    ("ch03.softmax", SOFTMAX + "x = F.__getattr__\n", ".__getattr__"),
     # (c) ordinary code stays legal
+    (
+        "ch03.softmax",
+        SOFTMAX + "from IPython import display\ndisplay.clear_output(wait=True)\n",
+        None,
+    ),
+    (
+        "ch03.softmax",
+        SOFTMAX + "net = torch.load('x.pt', weights_only=True)\nprint(torch.__version__)\n",
+        None,
+    ),
+    (
+        "ch03.softmax",
+        "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.softmax = nn.Identity()\n"
+        "    def forward(self, X):\n        return self.softmax(X)\n" + "softmax = Net()\n",
+        None,
+    ),
     (
         "ch03.softmax",
         SOFTMAX + "from autograder import check\ncheck('ch03.softmax', softmax)\n",
