@@ -27,7 +27,7 @@ class Finding:
 
 
 # IPython: cell magics whose body is Python, line magics whose argument is a statement
-_PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug"}
+_PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug", "writefile", "file"}
 _STATEMENT_MAGIC = re.compile(r"^(\s*)%(?:time|timeit|prun|debug)\b(?:\s+-\w+(?:\s+\d+)?)*\s+")
 _MAGIC_ASSIGNMENT = re.compile(r"^(\s*[\w.\[\], ]+=\s*)[%!].*$")
 
@@ -46,7 +46,7 @@ def python_source(source: str) -> str | None:
             out.append("")
         elif match := _STATEMENT_MAGIC.match(line):
             out.append(match.group(1) + line[match.end() :])
-        elif stripped.startswith(("%", "!")) or (stripped.endswith("?") and stripped[:1] != "#"):
+        elif _escaped(stripped):
             out.append(indent + "pass")
         elif match := _MAGIC_ASSIGNMENT.match(line):
             out.append(match.group(1) + "None")
@@ -55,15 +55,32 @@ def python_source(source: str) -> str | None:
     return "\n".join(out)
 
 
+def _escaped(line: str) -> bool:
+    """A line magic, a shell escape or a help request (`obj?`); not a continued `!=`."""
+    magic = line.startswith(("%", "!")) and not line.startswith("!=")
+    return magic or (line.endswith("?") and not line.startswith("#"))
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse(source: str) -> ast.Module | None:
-    text = python_source(source)
-    if text is None:
-        return None
+    """The cell's tree: as Python, else with IPython's syntax blanked line for line, else as IPython
+    itself reads it (its `get_ipython()` calls judged like a student's); None if nothing parses."""
+    for read in (str, python_source, _ipython):
+        try:
+            text = read(source)
+            if text is not None:
+                return ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+    return None
+
+
+def _ipython(source: str) -> str | None:
     try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError):
+        from IPython.core.inputtransformer2 import TransformerManager
+    except ImportError:  # the grader without IPython: the two readings above
         return None
+    return TransformerManager().transform_cell(source)
 
 
 @dataclass(frozen=True)

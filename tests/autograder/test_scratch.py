@@ -283,7 +283,24 @@ TABLE = [
         "looks names up at run time",
     ),
     ("ch03.softmax", SOFTMAX + "x = F.__getattr__\n", ".__getattr__"),
+    (
+        "ch03.softmax",
+        SOFTMAX + "get_ipython().run_line_magic('time', 'sys.setprofile(None)')\n",
+        "get_ipython",
+    ),
+    (
+        "ch03.softmax",
+        "%%writefile mine.py\nimport torch\ndef softmax(X):\n    return torch.softmax(X, 1)\n",
+        "calls torch.softmax",
+    ),
+    (
+        "ch03.softmax",
+        SOFTMAX + "if (1\n    != 2):\n    x = 1\n%time torch.softmax = None\n",
+        "replaces torch.softmax",
+    ),
     # (c) ordinary code stays legal
+    ("ch03.softmax", SOFTMAX + "x = (1\n    != 2)\n%time y = 1\n", None),
+    ("ch03.softmax", "%%bash\nls -l\n", None),
     (
         "ch03.softmax",
         SOFTMAX + "from IPython import display\ndisplay.clear_output(wait=True)\n",
