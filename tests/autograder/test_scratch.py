@@ -143,6 +143,12 @@ TABLE = [
     ),
     ("ch03.softmax", _softmax("return type(X).softmax(X, 1)"), "calls type().softmax"),
     (
+        "ch04.mlp_scratch",
+        "class MLPScratch(nn.Module):\n    def __init__(self, i, o, h):\n"
+        "        super().__init__()\n        self.net = nn.Sequential(nn.LazyLinear(h), nn.ReLU())\n",
+        "torch.nn.LazyLinear, which computes linear",
+    ),
+    (
         "ch03.softmax",
         "class Mine:\n    def softmax(self):\n        pass\n" + _softmax("return X.softmax(1)"),
         "calls .softmax",
@@ -297,6 +303,11 @@ TABLE = [
         "ch03.softmax",
         SOFTMAX + "if (1\n    != 2):\n    x = 1\n%time torch.softmax = None\n",
         "replaces torch.softmax",
+    ),
+    (
+        "ch03.softmax",
+        SOFTMAX + "import __main__\n__main__.softmax = F.softmax\n",
+        "imports __main__",
     ),
     # (c) ordinary code stays legal
     ("ch03.softmax", SOFTMAX + "x = (1\n    != 2)\n%time y = 1\n", None),
