@@ -85,6 +85,8 @@ def _ipython(source: str) -> str | None:
 
 @dataclass(frozen=True)
 class Cell:
+    """A code cell that parses: its index in the notebook, its lines, its tree, whose it is."""
+
     index: int
     lines: tuple[str, ...]
     tree: ast.Module
@@ -138,20 +140,17 @@ class Notebook:
             for node, student in assignments:
                 self._alias(node.targets[0], node.value, student)
         for name, gifts in self.given_only.items():
-            last = max(
-                (
-                    (
-                        b.cell.index,
-                        b.cell.student and not isinstance(b.node, ast.Import | ast.ImportFrom),
-                    )
-                    for b in self.bindings.get(name, [])
-                ),
-                default=(0, False),
-            )
-            if (
-                gifts and last[1]
-            ):  # the student's own definition, run last, replaces the release's import
+            if gifts and self._redefined(name):
                 self.origins[name] -= gifts
+
+    def _redefined(self, name: str) -> bool:
+        """Whether the module-level binding of `name` that runs last is the student's own (a def, a
+        class, an assignment), replacing what the release imported under that name."""
+        last = max(
+            self.bindings.get(name, []), key=lambda b: (b.cell.index, b.node.lineno), default=None
+        )
+        imported = isinstance(last.node, ast.Import | ast.ImportFrom) if last else True
+        return last is not None and last.cell.student and not imported
 
     def _bind(self, cell: Cell, statement: ast.stmt) -> None:
         names: list[str] = []
