@@ -207,6 +207,7 @@ CODE_MAGICS = {
 LOOKUPS = {"getattr", "setattr", "delattr", "hasattr", "vars"}
 NAME_LOOKUPS = {"operator.attrgetter", "operator.methodcaller"}
 NAMES = {"__name__", "__qualname__"}
+SETTINGS = ("torch.backends.",)  # module attributes that are switches (`cudnn.benchmark = True`)
 PROTECTED = (
     "torch",
     "d2lkit",
@@ -272,12 +273,13 @@ class Rules:
             return found
         for node in ast.walk(binding.node):
             why = self._use(node)
-            if isinstance(node, ast.Import | ast.ImportFrom) and node is not binding.node:
-                for origin in sorted(self.nb.resolve_import(node)):  # imported inside the target
-                    why = why or self._torch(origin) or self._dotted(origin)
-                    why = why and f"imports {origin}, {why}"
             if why:
                 found.append(cell.finding(node, why))
+            if isinstance(node, ast.Import | ast.ImportFrom):  # imported inside the target
+                for origin in sorted(self.nb.resolve_import(node)):
+                    why = self._torch(origin) or self._dotted(origin)
+                    if why:
+                        found.append(cell.finding(node, f"imports {origin}, {why}"))
         return found
 
     def _use(self, node: ast.AST) -> str | None:
@@ -389,8 +391,14 @@ class Rules:
             return f"reaches .{node.attr}, Python's internals, which can blind the grader's record"
         if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del):
             owner = _protected(nb.resolve(node.value))
-            if owner:
+            if owner and not owner.startswith(SETTINGS):
                 return f"replaces {owner}.{node.attr}, which changes what the grader records"
+        if (
+            isinstance(node, ast.Name)
+            and isinstance(node.ctx, ast.Store)
+            and node.id in DISPATCH_NAMES
+        ):
+            return f"defines {node.id}: {BLOCKED['torch.overrides']}"
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             name = nb.is_builtin(node, DYNAMIC_CODE)
             if name and not (name == "get_ipython" and self._plain_magic(node)):

@@ -309,7 +309,13 @@ TABLE = [
         SOFTMAX + "import __main__\n__main__.softmax = F.softmax\n",
         "imports __main__",
     ),
+    (
+        "ch03.softmax",
+        SOFTMAX + "class T(torch.Tensor):\n    __torch_function__ = None\n",
+        "defines __torch_function__",
+    ),
     # (c) ordinary code stays legal
+    ("ch03.softmax", SOFTMAX + "torch.backends.cudnn.benchmark = True\n", None),
     ("ch03.softmax", SOFTMAX + "x = (1\n    != 2)\n%time y = 1\n", None),
     ("ch03.softmax", "%%bash\nls -l\n", None),
     (
