@@ -340,6 +340,9 @@ class Rules:
         names = {origin, canonical(origin)}
         if any(n == self.reference or n.startswith(self.reference + ".") for n in names):
             return "the exercise's reference implementation"
+        parts = origin.split(".")
+        if parts[0] == "d2l" and self.reference.rpartition(".")[2] in parts[1:]:
+            return "the book's own implementation of this exercise"
         for banned in () if reference_only else self.dotted:
             if any(n == banned or n.startswith(banned + ".") for n in names):
                 return f"from {banned}, {WRITE_IT}"
