@@ -207,6 +207,7 @@ CODE_MAGICS = {
 LOOKUPS = {"getattr", "setattr", "delattr", "hasattr", "vars"}
 NAME_LOOKUPS = {"operator.attrgetter", "operator.methodcaller"}
 NAMES = {"__name__", "__qualname__"}
+IMPORTS = (ast.Import, ast.ImportFrom)
 SETTINGS = ("torch.backends.",)  # module attributes that are switches (`cudnn.benchmark = True`)
 PROTECTED = (
     "torch",
@@ -248,6 +249,10 @@ class Rules:
     def reachable(self, target: str) -> list[Finding]:
         """Forbidden APIs and the reference in the target and the notebook code it refers to."""
         found: list[Finding] = []
+        last = self.nb.last_binding(target)
+        if last is not None and not last.cell.student and isinstance(last.node, IMPORTS):
+            # a copy of a release's import cell, run after the student's def, rebinds the target
+            found += self._uses(last, target)
         queue, seen_names, seen = [target], set(), set()
         while queue:
             name = queue.pop()
@@ -298,6 +303,11 @@ class Rules:
                     return f"uses {origin}, {why}"
             if name in self.torch_names and not owners:
                 return f"looks up {name} by name, {WRITE_IT}"
+            dynamic = self.nb.is_builtin(node.func, {"getattr"}) and len(node.args) >= 2
+            if dynamic and name is None and base_name(node.args[0]) != "self":
+                return (
+                    "looks up a name computed at run time, which could reach a forbidden function"
+                )
         if not isinstance(node, ast.Name | ast.Attribute) or not isinstance(node.ctx, ast.Load):
             return None
         origins = self.nb.resolve(node)

@@ -143,13 +143,16 @@ class Notebook:
             if gifts and self._redefined(name):
                 self.origins[name] -= gifts
 
+    def last_binding(self, name: str) -> Binding | None:
+        """The module-level binding of `name` that runs last, in notebook order."""
+        bindings = self.bindings.get(name, [])
+        return max(bindings, key=lambda b: (b.cell.index, b.node.lineno), default=None)
+
     def _redefined(self, name: str) -> bool:
-        """Whether the module-level binding of `name` that runs last is the student's own (a def, a
-        class, an assignment), replacing what the release imported under that name."""
-        last = max(
-            self.bindings.get(name, []), key=lambda b: (b.cell.index, b.node.lineno), default=None
-        )
-        imported = isinstance(last.node, ast.Import | ast.ImportFrom) if last else True
+        """Whether the binding of `name` that runs last is the student's own (a def, a class, an
+        assignment), replacing what the release imported under that name."""
+        last = self.last_binding(name)
+        imported = last is None or isinstance(last.node, ast.Import | ast.ImportFrom)
         return last is not None and last.cell.student and not imported
 
     def _bind(self, cell: Cell, statement: ast.stmt) -> None:

@@ -71,6 +71,13 @@ TABLE = [
     ("ch03.softmax", _softmax("return getattr(torch, 'softmax')(X, 1)"), "uses torch.softmax"),
     ("ch03.softmax", _softmax("f = X.softmax\n    return f(1)"), "uses .softmax"),
     ("ch03.softmax", _softmax("return getattr(X, 'soft' + 'max')(1)"), "looks up softmax by name"),
+    (
+        "ch03.softmax",
+        _softmax(
+            "n = [n for n in dir(X) if n.startswith('softm')][0]\n    return getattr(X, n)(1)"
+        ),
+        "looks up a name computed at run time",
+    ),
     # the four tricks
     (
         "ch03.softmax",
@@ -505,6 +512,15 @@ def test_a_base_class_the_release_imports_is_the_kits_interface() -> None:
     [finding] = scan(
         [(1, "def f(X, K):\n    return corr2d(X, K)\n")], given=given, **args | {"target": "f"}
     )
+    assert "the exercise's reference" in finding.reason
+
+
+def test_a_copy_of_a_release_import_cell_that_rebinds_the_target() -> None:
+    given = [(0, HEAD), (1, "from d2lkit.cnn import corr2d\n")]
+    mine = [(2, CORR2D)]
+    assert scan(mine, given=given, **_exercise_args("ch06.corr2d")) == []
+    [finding] = scan(mine, given=[*given, (3, given[1][1])], **_exercise_args("ch06.corr2d"))
+    assert (finding.cell, finding.line) == (3, 1)
     assert "the exercise's reference" in finding.reason
 
 
