@@ -66,7 +66,14 @@ def scan(
     qualified name of the exercise's reference (`d2lkit.linear.softmax`). `given` are the notebook's
     other code cells (index, source): read to follow the target through given code (a wrapper the
     check calls) and to know the notebook's imports, never reported. Cells that do not parse (after
-    IPython's magics are blanked) are skipped: they fail at run time anyway.
+    IPython's magics are blanked) are skipped: they fail at run time anyway. In the grader:
+
+        mine = student_cells(submitted, released)
+        given = [(i, s) for i, s in enumerate(submitted) if i not in dict(mine)]
+        scan(mine, target=e.target, forbidden=e.forbidden, reference=qualname(e.reference), given=given)
+
+    The judgement that does not depend on the exercise (b) is made once per notebook and cached, as
+    is each cell's parse, so scanning every exercise of a notebook costs little more than one.
     """
     parsed = notebook(
         tuple((i, s, True) for i, s in cells) + tuple((i, s, False) for i, s in given)
