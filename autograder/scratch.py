@@ -88,107 +88,55 @@ WRITE_IT = "which this exercise asks you to write yourself"
 
 # torch.nn layers that are a forbidden function in another guise
 LAYERS = {
-    "ReLU": "relu",
-    "Sigmoid": "sigmoid",
-    "Tanh": "tanh",
-    "Softmax": "softmax",
-    "LogSoftmax": "log_softmax",
-    "Linear": "linear",
-    "Dropout": "dropout",
-    "Conv1d": "conv1d",
-    "Conv2d": "conv2d",
-    "Conv3d": "conv3d",
-    "Unfold": "unfold",
-    "Fold": "fold",
-    "MaxPool2d": "max_pool2d",
-    "AvgPool2d": "avg_pool2d",
-    "BatchNorm1d": "batch_norm",
-    "BatchNorm2d": "batch_norm",
-    "LayerNorm": "layer_norm",
-    "GroupNorm": "group_norm",
-    "MSELoss": "mse_loss",
-    "L1Loss": "l1_loss",
-    "CrossEntropyLoss": "cross_entropy",
-    "NLLLoss": "nll_loss",
-    "RNN": "rnn_tanh",
-    "GRU": "gru",
-    "LSTM": "lstm",
-    "RNNCell": "rnn_tanh_cell",
-    "GRUCell": "gru_cell",
-    "LSTMCell": "lstm_cell",
-    "LazyLinear": "linear",
-    "LazyConv2d": "conv2d",
-    "LazyBatchNorm1d": "batch_norm",
-    "LazyBatchNorm2d": "batch_norm",
-    "BatchNorm3d": "batch_norm",
-    "InstanceNorm2d": "instance_norm",
-    "MaxPool1d": "max_pool1d",
-    "AvgPool1d": "avg_pool1d",
-    "AdaptiveAvgPool2d": "adaptive_avg_pool2d",
-    "AdaptiveMaxPool2d": "adaptive_max_pool2d",
-    "ConvTranspose2d": "conv_transpose2d",
-    "Dropout1d": "dropout1d",
-    "Dropout2d": "dropout2d",
-    "LeakyReLU": "leaky_relu",
-    "ReLU6": "hardtanh",
-    "Hardtanh": "hardtanh",
-    "ELU": "elu",
-    "SELU": "selu",
-    "CELU": "celu",
-    "SiLU": "silu",
-    "Softplus": "softplus",
-    "Softsign": "softsign",
-    "LogSigmoid": "log_sigmoid",
-    "Hardsigmoid": "hardsigmoid",
-}
+    "ReLU": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "Softmax": "softmax",
+    "LogSoftmax": "log_softmax", "Linear": "linear", "LazyLinear": "linear", "Dropout": "dropout",
+    "Dropout1d": "dropout1d", "Dropout2d": "dropout2d", "Conv1d": "conv1d", "Conv2d": "conv2d",
+    "LazyConv2d": "conv2d", "Conv3d": "conv3d", "ConvTranspose2d": "conv_transpose2d",
+    "Unfold": "unfold", "Fold": "fold", "MaxPool1d": "max_pool1d", "MaxPool2d": "max_pool2d",
+    "AvgPool1d": "avg_pool1d", "AvgPool2d": "avg_pool2d", "AdaptiveAvgPool2d": "adaptive_avg_pool2d",
+    "AdaptiveMaxPool2d": "adaptive_max_pool2d", "BatchNorm1d": "batch_norm",
+    "BatchNorm2d": "batch_norm", "BatchNorm3d": "batch_norm", "LazyBatchNorm1d": "batch_norm",
+    "LazyBatchNorm2d": "batch_norm", "InstanceNorm2d": "instance_norm", "LayerNorm": "layer_norm",
+    "GroupNorm": "group_norm", "MSELoss": "mse_loss", "L1Loss": "l1_loss",
+    "CrossEntropyLoss": "cross_entropy", "NLLLoss": "nll_loss", "RNN": "rnn_tanh", "GRU": "gru",
+    "LSTM": "lstm", "RNNCell": "rnn_tanh_cell", "GRUCell": "gru_cell", "LSTMCell": "lstm_cell",
+    "LeakyReLU": "leaky_relu", "ReLU6": "hardtanh", "Hardtanh": "hardtanh", "ELU": "elu",
+    "SELU": "selu", "CELU": "celu", "SiLU": "silu", "Softplus": "softplus", "Softsign": "softsign",
+    "LogSigmoid": "log_sigmoid", "Hardsigmoid": "hardsigmoid",
+}  # fmt: skip
 # tensor attributes that are data, not a call of the function of the same name (`x.grad`)
 DATA_ATTRIBUTES = {"grad", "data", "T", "mT", "H", "real", "imag", "shape", "dtype", "device"}
 
 RUNS_CODE = "runs code the grader cannot read"
 # (b): origins, by prefix, that no student code may reach (`sys.setprofile`, or a module's `sys`)
+PROFILER = "replaces the profiler the grader records calls with"
+TRACER = "installs a tracer, which can blind the grader's record"
+FRAMES = "reaches the interpreter's frames"
+DISPATCH = "reaches torch's dispatch internals (the grader records calls through them)"
+LOOKS_UP = "looks names up at run time"
 BLOCKED = {
-    "sys.setprofile": "replaces the profiler the grader records calls with",
-    "sys.settrace": "installs a tracer, which can blind the grader's record",
+    **dict.fromkeys(("sys.setprofile", "threading.setprofile"), PROFILER),
+    **dict.fromkeys(("sys.settrace", "threading.settrace"), TRACER),
+    **dict.fromkeys(("torch.profiler", "torch.autograd.profiler"), "starts torch's profiler, which hooks its dispatch"),
     "sys.monitoring": "installs a monitor, which can blind the grader's record",
-    "sys._getframe": "reaches the interpreter's frames",
-    "sys._current_frames": "reaches the interpreter's frames",
+    **dict.fromkeys(("sys._getframe", "sys._current_frames", "inspect.currentframe"), FRAMES),
+    **dict.fromkeys(("inspect.stack", "inspect.getouterframes", "inspect.trace"), FRAMES),
     "sys.modules": "reaches loaded modules behind their names",
-    "threading.setprofile": "replaces the profiler the grader records calls with",
-    "threading.settrace": "installs a tracer, which can blind the grader's record",
-    "torch._C": "reaches torch's dispatch internals",
-    "torch.overrides": "reaches torch's dispatch internals (the grader records calls through them)",
-    "torch.utils._python_dispatch": "reaches torch's dispatch internals",
+    **dict.fromkeys(("torch._C", "torch.overrides", "torch.utils._python_dispatch"), DISPATCH),
     "torch.ops": "calls torch's operators behind their names",
     "torch.library": "reaches torch's operator registry",
-    "torch.profiler": "starts torch's profiler",
-    "torch.autograd.profiler": "starts torch's profiler",
-    "gc.get_referrers": "reaches objects through the garbage collector",
-    "gc.get_referents": "reaches objects through the garbage collector",
-    "gc.get_objects": "reaches objects through the garbage collector",
-    "inspect.currentframe": "reaches the interpreter's frames",
-    "inspect.stack": "reaches the interpreter's frames",
-    "inspect.getouterframes": "reaches the interpreter's frames",
-    "inspect.trace": "reaches the interpreter's frames",
+    **dict.fromkeys(("gc.get_referrers", "gc.get_referents", "gc.get_objects"), "reaches objects"
+                    " through the garbage collector"),
     "importlib": "imports modules by computed name",
     "builtins": "reaches Python's builtins",
     "ctypes": "reaches the interpreter's memory",
-    "pickle.load": RUNS_CODE,
-    "pickle.loads": RUNS_CODE,
-    "pickle.Unpickler": RUNS_CODE,
-    "marshal": RUNS_CODE,
-    "types.FunctionType": RUNS_CODE,
-    "types.CodeType": RUNS_CODE,
-    "runpy": RUNS_CODE,
-    "codeop": RUNS_CODE,
-    "code.InteractiveInterpreter": RUNS_CODE,
-    "code.InteractiveConsole": RUNS_CODE,
-    "code.interact": RUNS_CODE,
-    "IPython": RUNS_CODE,
-    "inspect.getmembers": "looks names up at run time",
-    "inspect.getattr_static": "looks names up at run time",
+    **dict.fromkeys(("pickle.load", "pickle.loads", "pickle.Unpickler", "marshal", "runpy"), RUNS_CODE),
+    **dict.fromkeys(("types.FunctionType", "types.CodeType", "codeop", "IPython"), RUNS_CODE),
+    **dict.fromkeys(("code.InteractiveInterpreter", "code.InteractiveConsole", "code.interact"), RUNS_CODE),
+    **dict.fromkeys(("inspect.getmembers", "inspect.getattr_static"), LOOKS_UP),
     "__main__": "reaches the notebook's namespace behind its names",
     "autograder": "reaches the grader (only `from autograder import check` and `check(...)` are allowed)",
-}
+}  # fmt: skip
 ALLOWED = ("autograder.check", "IPython.display")  # with what is under them
 DISPATCH_NAMES = {
     "TorchFunctionMode",
@@ -203,7 +151,7 @@ DYNAMIC_CODE = {
     "get_ipython": RUNS_CODE,
     "__import__": "imports modules by computed name",
     "__builtins__": "reaches Python's builtins",
-    "globals": "looks names up at run time",
+    "globals": LOOKS_UP,
     "breakpoint": "starts a debugger, which traces the kernel",
 }
 # IPython magics that run Python code given as text
@@ -393,11 +341,7 @@ class Rules:
                     return f"imports {origin}: {why}"
             return None
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            return (
-                f"defines {node.name}: {BLOCKED['torch.overrides']}"
-                if node.name in DISPATCH_NAMES
-                else None
-            )
+            return f"defines {node.name}: {DISPATCH}" if node.name in DISPATCH_NAMES else None
         if isinstance(node, ast.Call):
             return self._lookup(node)
         if isinstance(node, ast.Attribute) and node.attr in POKES | DISPATCH_NAMES:
@@ -418,7 +362,7 @@ class Rules:
             and isinstance(node.ctx, ast.Store)
             and node.id in DISPATCH_NAMES
         ):
-            return f"defines {node.id}: {BLOCKED['torch.overrides']}"
+            return f"defines {node.id}: {DISPATCH}"
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             name = nb.is_builtin(node, DYNAMIC_CODE)
             if name and not (name == "get_ipython" and self._plain_magic(node)):
@@ -427,9 +371,9 @@ class Rules:
             passed = not (isinstance(parent, ast.Call) and parent.func is node)
             name = nb.is_builtin(node, LOOKUPS)
             if name and passed:
-                return f"passes {name} around, which looks names up at run time"
+                return f"passes {name} around, which {LOOKS_UP}"
             if node.id in DISPATCH_NAMES:
-                return f"uses {node.id}: {BLOCKED['torch.overrides']}"
+                return f"uses {node.id}: {DISPATCH}"
         if isinstance(node, ast.Name | ast.Attribute) and isinstance(node.ctx, ast.Load):
             parent = nb.parents.get(id(node))
             if isinstance(parent, ast.Attribute) and parent.value is node and nb.resolve(parent):
