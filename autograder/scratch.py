@@ -112,12 +112,13 @@ RUNS_CODE = "runs code the grader cannot read"
 PROFILER = "replaces the profiler the grader records calls with"
 TRACER = "installs a tracer, which can blind the grader's record"
 FRAMES = "reaches the interpreter's frames"
+TORCH_PROFILER = "starts torch's profiler, which hooks its dispatch"
 DISPATCH = "reaches torch's dispatch internals (the grader records calls through them)"
 LOOKS_UP = "looks names up at run time"
 BLOCKED = {
     **dict.fromkeys(("sys.setprofile", "threading.setprofile"), PROFILER),
     **dict.fromkeys(("sys.settrace", "threading.settrace"), TRACER),
-    **dict.fromkeys(("torch.profiler", "torch.autograd.profiler"), "starts torch's profiler, which hooks its dispatch"),
+    **dict.fromkeys(("torch.profiler", "torch.autograd.profiler"), TORCH_PROFILER),
     "sys.monitoring": "installs a monitor, which can blind the grader's record",
     **dict.fromkeys(("sys._getframe", "sys._current_frames", "inspect.currentframe"), FRAMES),
     **dict.fromkeys(("inspect.stack", "inspect.getouterframes", "inspect.trace"), FRAMES),
