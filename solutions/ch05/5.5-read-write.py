@@ -72,8 +72,7 @@ check("ch05.save_params", save_params)
 # %% [markdown]
 # The round trip for a model: save an MLP of the book's shape (20 inputs, 256 hidden ReLUs, 10
 # outputs; built from torch's layers, so that your 5.1 `MLP` stays yours to write), build a fresh
-# copy of the architecture, load
-# the parameters into it, and compare the outputs.
+# copy of the architecture, load the parameters into it, and compare the outputs.
 
 
 # %%
