@@ -2,8 +2,9 @@
 
 1. the `.ipynb` solutions are in sync with their plain-text sources;
 2. `assignments/` and `samples/class/` are exactly what `autograder release` makes;
-3. every solution notebook scores full marks in the grader, every released stub scores zero;
-4. every exercise has at least one mutant in `tests/mutants/`, and its check rejects each one.
+3. no given cell of a released notebook contains a graded answer of its chapter (`leaks`);
+4. every solution notebook scores full marks in the grader, every released stub scores zero;
+5. every exercise has at least one mutant in `tests/mutants/`, and its check rejects each one.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from types import ModuleType
 import nbformat
 import torch
 
-from autograder import build, engine, registry, release
+from autograder import build, engine, leaks, registry, release
 from autograder.grade import Graded, grade
 
 Mutant = tuple[str, object, str]
@@ -147,6 +148,7 @@ def validate(root: Path, jobs: int = 2) -> bool:
             ],
         ),
         ("assignments and samples in sync with a fresh release", lambda: check_release(root)),
+        ("no given cell gives a graded answer away", lambda: leaks.check(root)),
         (
             "solutions score full marks",
             lambda: _scores(

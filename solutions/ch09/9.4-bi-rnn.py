@@ -18,6 +18,7 @@ import torch
 
 from autograder import check
 from d2lkit.data.timemachine import load_data_time_machine
+from d2lkit.modern_rnn import init_bi_rnn_state
 from d2lkit.rnn import RNNModelScratch, train_ch8
 
 # %% [markdown]
@@ -56,13 +57,6 @@ def get_bi_rnn_params(vocab_size, num_hiddens, device):
     for param in params:
         param.requires_grad_(True)
     return params
-
-
-def init_bi_rnn_state(batch_size, num_hiddens, device):
-    return (
-        torch.zeros((batch_size, num_hiddens), device=device),
-        torch.zeros((batch_size, num_hiddens), device=device),
-    )
 
 
 # %% tags=["solution"]
