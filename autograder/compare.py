@@ -143,7 +143,7 @@ def _compare_tensors(
 
 def forbidden_calls(exercise: Exercise, student: dict) -> list[str]:
     """The forbidden APIs a student's call reached: torch functions by name, d2lkit by qualified name."""
-    banned_py = [f for f in exercise.forbidden if "." in f] + [_qualname(exercise.reference)]
+    banned_py = [f for f in exercise.forbidden if "." in f] + [qualname(exercise.reference)]
     banned_torch = {f for f in exercise.forbidden if "." not in f}
     hits = sorted(banned_torch.intersection(student.get("torch_calls", ())))
     hits += sorted(
@@ -157,7 +157,7 @@ def forbidden_calls(exercise: Exercise, student: dict) -> list[str]:
     return hits
 
 
-def _qualname(reference: Any) -> str:
+def qualname(reference: Any) -> str:
     return f"{reference.__module__}.{reference.__qualname__}"
 
 

@@ -27,7 +27,8 @@ from pathlib import Path
 
 import torch
 
-from autograder import cgroups, delivery, engine, pool, registry, sandbox
+from autograder import cgroups, delivery, engine, pool, registry, sandbox, scratch
+from autograder.compare import qualname
 from autograder.delivery import NotebookRun
 from autograder.isolate import CELL_TIMEOUT, Limits
 from autograder.results import ExerciseResult, Problem, points
@@ -148,6 +149,47 @@ def _cells(path: Path, skip_demos: bool) -> list[str]:
     ]
 
 
+@functools.cache
+def released_cells(stem: str) -> tuple[str, ...]:
+    """The code cells of the notebook as the kit released it (`assignments/`): what is not the
+    student's own code."""
+    exercises = registry.for_notebook(stem)
+    if not exercises:
+        return ()
+    path = sandbox.PACKAGE_ROOT / "assignments" / exercises[0].chapter / f"{stem}.ipynb"
+    try:
+        return tuple(c["source"] for c in _notebook_cells(path) if c.get("cell_type") == "code")
+    except (OSError, ValueError):
+        return ()
+
+
+def not_from_scratch(stem: str, cells: list[str], exercises: list[Exercise]) -> dict[str, Problem]:
+    """The exercises whose "from scratch" rule the student's own code breaks, read statically
+    (`autograder.scratch`), with the first offending line: a second signal beside the kernel's
+    record of calls, and one that code in the kernel cannot blind."""
+    mine = scratch.student_cells(cells, list(released_cells(stem)))
+    own = dict(mine)
+    given = [(i, source) for i, source in enumerate(cells) if i not in own]
+    problems = {}
+    for exercise in exercises:
+        findings = scratch.scan(
+            mine,
+            target=exercise.target,
+            forbidden=exercise.forbidden,
+            reference=qualname(exercise.reference),
+            given=given,
+        )
+        if findings:
+            first = findings[0]
+            more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
+            problems[exercise.id] = Problem(
+                f"code cell {first.cell + 1}, line {first.line}: `{first.source.strip()}`: "
+                f"{first.reason}{more}",
+                "forbidden",
+            )
+    return problems
+
+
 def _judge(submission: Submission, runs: dict[str, NotebookRun], include_hidden: bool) -> Graded:
     results: dict[str, ExerciseResult] = {}
     notes: list[str] = []
@@ -233,9 +275,13 @@ class _Session:
                 "timeout": self.options.timeout,
             }
             result = self.pool.run(job)
-            return delivery.from_worker(
+            run = delivery.from_worker(
                 result, exercises, job_dir / "out", self.options.timeout, self.options.limits
             )
+            for exercise_id, problem in not_from_scratch(path.stem, cells, exercises).items():
+                run.outputs.pop(exercise_id, None)
+                run.reasons[exercise_id] = problem
+            return run
         finally:
             shutil.rmtree(job_dir, ignore_errors=True)
 

@@ -49,6 +49,28 @@ def softmax(X):
     X_exp = torch.exp(X - X.max(dim=1, keepdim=True).values)
     return X_exp / X_exp.sum(dim=1, keepdim=True)
 """
+# code that blinds the kernel's record of calls to pass a built-in or the reference off as its own:
+# the kernel alone would see nothing, the grader reads the line
+BLINDS_THE_RECORD = """
+import contextlib
+import autograder.harvest as harvest
+harvest._recording = lambda: contextlib.nullcontext((set(), set()))
+
+def softmax(X):
+    return torch.softmax(X, dim=1)
+"""
+PROFILER_OFF = """
+import sys
+from d2lkit.linear import softmax as book_softmax
+
+def softmax(X):
+    sys.setprofile(None)
+    return book_softmax(X)
+"""
+NAME_AT_RUN_TIME = """
+def softmax(X):
+    return getattr(torch, "soft" + "max")(X, 1)
+"""
 HANGS = """
 def softmax(X):
     while True:
@@ -64,6 +86,9 @@ def adversarial(tmp_path_factory):
     variant(tmp, "always-equal", {"ch03-softmax-solution": SNEAKY})
     variant(tmp, "noisy", {"ch03-softmax-solution": NOISY})
     variant(tmp, "hangs", {"ch03-softmax-solution": HANGS})
+    variant(tmp, "blinds-the-record", {"ch03-softmax-solution": BLINDS_THE_RECORD})
+    variant(tmp, "profiler-off", {"ch03-softmax-solution": PROFILER_OFF})
+    variant(tmp, "name-at-run-time", {"ch03-softmax-solution": NAME_AT_RUN_TIME})
     variant(tmp, "crashes", append="import os\nos._exit(1)")
     broken = tmp / "broken" / SOFTMAX_NB.name
     broken.parent.mkdir()
@@ -87,8 +112,24 @@ def test_honest_and_noisy_solutions_score_full_marks(adversarial):
 
 def test_the_reference_itself_scores_zero(adversarial):
     r = nb_results(adversarial[0]["imports-reference"])
-    assert not r["ch03.softmax"].passed and "d2lkit.linear.softmax" in r["ch03.softmax"].message()
+    message = r["ch03.softmax"].message()
+    assert not r["ch03.softmax"].passed and "d2lkit.softmax, the exercise's reference" in message
     assert r["ch03.cross_entropy"].passed
+
+
+@pytest.mark.parametrize(
+    ("student", "line"),
+    [
+        ("blinds-the-record", "import autograder.harvest as harvest"),
+        ("profiler-off", "from d2lkit.linear import softmax as book_softmax"),
+        ("name-at-run-time", 'getattr(torch, "soft" + "max")'),
+    ],
+)
+def test_blinding_the_kernel_s_record_scores_zero_with_the_line_named(adversarial, student, line):
+    r = nb_results(adversarial[0][student])
+    softmax = r["ch03.softmax"]
+    assert not softmax.passed and softmax.reason_kind == "forbidden", softmax.message()
+    assert line in softmax.message() and "code cell" in softmax.message()
 
 
 def test_an_always_equal_object_scores_zero(adversarial):
@@ -108,7 +149,7 @@ def test_a_crashing_kernel_and_a_broken_file_score_zero_with_the_reason(adversar
     assert all(not r.passed and "kernel died" in r.message() for r in crashed.values())
     broken = nb_results(results["broken"])
     assert all("could not be read" in r.message() for r in broken.values())
-    assert len(results) == 7
+    assert len(results) == 10, "every submission is graded"
 
 
 def test_missing_notebooks_of_the_chapter_score_zero(adversarial):

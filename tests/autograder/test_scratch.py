@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from autograder import registry
-from autograder.compare import _qualname
+from autograder.compare import qualname
 from autograder.scratch import Finding, scan, student_cells
 from autograder.scratch_source import python_source
 
@@ -455,7 +455,7 @@ def _exercise_args(exercise_id: str) -> dict:
     return {
         "target": exercise.target,
         "forbidden": exercise.forbidden,
-        "reference": _qualname(exercise.reference),
+        "reference": qualname(exercise.reference),
     }
 
 
