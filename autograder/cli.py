@@ -114,7 +114,10 @@ def _check(args: argparse.Namespace) -> int:
 def _release(args: argparse.Namespace) -> int:
     from autograder import release
 
-    release.release(args.root, args.chapters or None)
+    kit = release.release(args.root, args.chapters or None, args.kit)
+    print(
+        f"released to {args.root / 'assignments'}; the student kit is {kit} (`pip install {kit}`)"
+    )
     return 0
 
 
@@ -205,6 +208,7 @@ def parser() -> argparse.ArgumentParser:
     )
     r.add_argument("chapters", nargs="*", help="chapters such as ch03 (default: all)")
     r.add_argument("--root", type=Path, default=root)
+    r.add_argument("--kit", type=Path, help="write the student kit here (default ROOT/student-kit)")
     r.set_defaults(func=_release)
 
     b = sub.add_parser("build", help="write solutions/*/*.ipynb from their plain-text sources")

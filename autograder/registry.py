@@ -1,4 +1,8 @@
-"""All exercises, gathered from `autograder.checks.chNN` modules (each defines `EXERCISES`)."""
+"""All exercises, gathered from `autograder.checks.chNN` modules (each defines `EXERCISES`).
+
+The student kit replaces this module with `autograder/kit_registry.py`, which reads the exercises
+and their visible cases from the data `autograder release` stored.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import importlib
 import pkgutil
 
 from autograder import checks
-from autograder.spec import Exercise
+from autograder.spec import Exercise, Stored
 
 
 @functools.cache
@@ -21,6 +25,12 @@ def exercises() -> dict[str, Exercise]:
                 raise ValueError(f"duplicate exercise id {exercise.id}")
             found[exercise.id] = exercise
     return found
+
+
+def stored(exercise_id: str) -> Stored | None:
+    """The visible cases' payloads and expected outputs stored at release time: only in the
+    student kit (`autograder/kit_registry.py`); here the references compute them."""
+    return None
 
 
 def get(exercise_id: str) -> Exercise:

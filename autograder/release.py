@@ -97,8 +97,9 @@ def make_samples(root: Path, chapter: str, release_dir: Path, samples_dir: Path)
             nbformat.write(student(released, solutions, fills[name]), out)
 
 
-def release(root: Path, selected: list[str] | None = None) -> None:
-    """Regenerate `assignments/` and `samples/class/` for the selected chapters (default: all)."""
+def release(root: Path, selected: list[str] | None = None, kit_dir: Path | None = None) -> Path:
+    """Regenerate `assignments/` and `samples/class/` for the selected chapters (default: all),
+    then the student kit of every released chapter (`autograder.kit`); returns the kit's folder."""
     for chapter in selected or chapters(root):
         if not (root / "solutions" / chapter).is_dir():
             raise D2lkitError(f"no solutions/{chapter}")
@@ -107,3 +108,7 @@ def release(root: Path, selected: list[str] | None = None) -> None:
         for name in SAMPLE_STUDENTS:
             shutil.rmtree(root / "samples" / "class" / name / chapter, ignore_errors=True)
         make_samples(root, chapter, root / "assignments", root / "samples" / "class")
+    from autograder import kit
+
+    released = sorted(p.name for p in (root / "assignments").glob("ch*") if p.is_dir())
+    return kit.build(root, released, kit_dir)

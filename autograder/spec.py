@@ -131,3 +131,24 @@ class Exercise:
     def grade_id(self) -> str:
         """The nbgrader grade id of the check cell (stable: derived from the exercise id)."""
         return self.id.replace(".", "-")
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the student kit keeps of an exercise's visible cases: the payloads the harvest runs the
+    student's target on, and the reference's outputs for them (nothing of the hidden cases)."""
+
+    payloads: tuple[dict, ...]
+    expected: tuple[dict, ...]
+
+
+class ReferenceName:
+    """Stands in for a reference the student kit does not run or ship: its qualified name alone,
+    which is all the judge needs of it (the reference is always a forbidden call)."""
+
+    def __init__(self, module: str, qualname: str) -> None:
+        self.__module__ = module
+        self.__qualname__ = qualname
+
+    def __repr__(self) -> str:
+        return f"<reference {self.__module__}.{self.__qualname__}>"

@@ -54,6 +54,7 @@ def _sin_cases() -> list[Case]:
 EXERCISES = [
     Exercise(
         id="ch02.grad_through_control_flow",
+        origin="kit",
         target="grad_through_control_flow",
         points=2,
         reference=preliminaries.grad_through_control_flow,
@@ -64,6 +65,7 @@ EXERCISES = [
     ),
     Exercise(
         id="ch02.sin_derivative",
+        origin="kit",
         target="sin_derivative",
         points=1,
         reference=preliminaries.sin_derivative,

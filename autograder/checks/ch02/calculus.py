@@ -146,6 +146,7 @@ EXERCISES = [
     ),
     Exercise(
         id="ch02.numerical_grad",
+        origin="kit",
         target="numerical_grad",
         points=2,
         reference=preliminaries.numerical_grad,
@@ -156,6 +157,7 @@ EXERCISES = [
     ),
     Exercise(
         id="ch02.grad_of_quadratic_exp",
+        origin="kit",
         target="grad_of_quadratic_exp",
         points=1,
         reference=preliminaries.grad_of_quadratic_exp,
@@ -166,6 +168,7 @@ EXERCISES = [
     ),
     Exercise(
         id="ch02.grad_of_l2_norm",
+        origin="kit",
         target="grad_of_l2_norm",
         points=1,
         reference=preliminaries.grad_of_l2_norm,

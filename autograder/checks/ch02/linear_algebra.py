@@ -153,6 +153,7 @@ def _matmul_hint(case: Case, expected: dict, student: dict) -> str | None:
 EXERCISES = [
     Exercise(
         id="ch02.frobenius_norm",
+        origin="kit",
         target="frobenius_norm",
         points=1,
         reference=preliminaries.frobenius_norm,
@@ -163,6 +164,7 @@ EXERCISES = [
     ),
     Exercise(
         id="ch02.row_normalize",
+        origin="kit",
         target="row_normalize",
         points=1,
         reference=preliminaries.row_normalize,
@@ -173,6 +175,7 @@ EXERCISES = [
     ),
     Exercise(
         id="ch02.matvec",
+        origin="kit",
         target="matvec",
         points=1,
         reference=preliminaries.matvec,
@@ -182,6 +185,7 @@ EXERCISES = [
     ),
     Exercise(
         id="ch02.matmul",
+        origin="kit",
         target="matmul",
         points=2,
         reference=preliminaries.matmul,

@@ -79,6 +79,7 @@ def _broadcast_hint(case: Case, expected: dict, student: dict) -> str | None:
 EXERCISES = [
     Exercise(
         id="ch02.compare_elementwise",
+        origin="kit",
         target="compare_elementwise",
         points=1,
         reference=preliminaries.compare_elementwise,
@@ -88,6 +89,7 @@ EXERCISES = [
     ),
     Exercise(
         id="ch02.broadcast_shape",
+        origin="kit",
         target="broadcast_shape",
         points=2,
         reference=preliminaries.broadcast_shape,

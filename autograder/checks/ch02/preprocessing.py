@@ -131,6 +131,7 @@ def _most_missing_cases() -> list[Case]:
 EXERCISES = [
     Exercise(
         id="ch02.to_tensor",
+        origin="kit",
         target="to_tensor",
         points=1,
         reference=preliminaries.to_tensor,
@@ -140,6 +141,7 @@ EXERCISES = [
     ),
     Exercise(
         id="ch02.preprocess",
+        origin="kit",
         target="preprocess",
         points=2,
         reference=preprocess,
@@ -155,6 +157,7 @@ EXERCISES = [
     ),
     Exercise(
         id="ch02.most_missing_column",
+        origin="kit",
         target="most_missing_column",
         points=1,
         reference=most_missing_column,

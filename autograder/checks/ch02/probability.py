@@ -127,6 +127,7 @@ def _check_cumulative(case: Case, expected: dict, student: dict) -> str | None:
 EXERCISES = [
     Exercise(
         id="ch02.relative_frequencies",
+        origin="kit",
         target="relative_frequencies",
         points=1,
         reference=preliminaries.relative_frequencies,
@@ -136,6 +137,7 @@ EXERCISES = [
     ),
     Exercise(
         id="ch02.cumulative_estimates",
+        origin="kit",
         target="cumulative_estimates",
         points=2,
         reference=preliminaries.cumulative_estimates,

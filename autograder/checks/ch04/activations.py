@@ -138,6 +138,7 @@ EXERCISES = [
     ),  # fmt: skip
     Exercise(
         id="ch04.sigmoid",
+        origin="kit",
         target="sigmoid",
         points=1,
         reference=mlp.sigmoid,
@@ -160,6 +161,7 @@ EXERCISES = [
     ),  # fmt: skip
     Exercise(
         id="ch04.tanh",
+        origin="kit",
         target="tanh",
         points=1,
         reference=mlp.tanh,
@@ -180,6 +182,7 @@ EXERCISES = [
     ),  # fmt: skip
     Exercise(
         id="ch04.relu_grad",
+        origin="kit",
         target="relu_grad",
         points=1,
         reference=mlp.relu_grad,
@@ -191,6 +194,7 @@ EXERCISES = [
     ),
     Exercise(
         id="ch04.sigmoid_grad",
+        origin="kit",
         target="sigmoid_grad",
         points=1,
         reference=mlp.sigmoid_grad,
@@ -202,6 +206,7 @@ EXERCISES = [
     ),
     Exercise(
         id="ch04.tanh_grad",
+        origin="kit",
         target="tanh_grad",
         points=1,
         reference=mlp.tanh_grad,

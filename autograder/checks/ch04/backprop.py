@@ -76,6 +76,7 @@ def _backprop_hint(case: Case, expected: dict, student: dict) -> str | None:
 EXERCISES = [
     Exercise(
         id="ch04.manual_backprop",
+        origin="kit",
         target="manual_backprop",
         points=3,
         reference=mlp.manual_backprop,

@@ -128,6 +128,7 @@ def _check_xavier_normal(case: Case, expected: dict, student: dict) -> str | Non
 EXERCISES = [
     Exercise(
         id="ch04.xavier_uniform",
+        origin="kit",
         target="xavier_uniform_",
         points=2,
         reference=mlp.xavier_uniform_,
@@ -140,6 +141,7 @@ EXERCISES = [
     ),
     Exercise(
         id="ch04.xavier_normal",
+        origin="kit",
         target="xavier_normal_",
         points=1,
         reference=mlp.xavier_normal_,

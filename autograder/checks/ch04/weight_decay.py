@@ -121,6 +121,7 @@ EXERCISES = [
     ),
     Exercise(
         id="ch04.l1_penalty",
+        origin="kit",
         target="l1_penalty",
         points=1,
         reference=mlp.l1_penalty,

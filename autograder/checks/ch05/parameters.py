@@ -153,6 +153,7 @@ def _tied_hint(case: Case, expected: dict, student: dict) -> str | None:
 EXERCISES = [
     Exercise(
         id="ch05.named_parameter_shapes",
+        origin="kit",
         target="named_parameter_shapes",
         points=1,
         reference=computation.named_parameter_shapes,

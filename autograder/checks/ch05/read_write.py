@@ -69,6 +69,7 @@ EXERCISES = [
     ),
     Exercise(
         id="ch05.save_params",
+        origin="kit",
         target="save_params",
         points=1,
         reference=computation.save_params,

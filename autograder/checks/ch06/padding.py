@@ -98,6 +98,7 @@ def _comp_conv2d_hint(case: Case, expected: dict, student: dict) -> str | None:
 EXERCISES = [
     Exercise(
         id="ch06.conv_output_shape",
+        origin="kit",
         target="conv_output_shape",
         points=1,
         reference=cnn.conv_output_shape,

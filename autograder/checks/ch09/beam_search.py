@@ -96,6 +96,7 @@ def _hint(case: Case, expected: dict, student: dict) -> str | None:
 EXERCISES = [
     Exercise(
         id="ch09.beam_search",
+        origin="kit",
         target="beam_search",
         points=4,
         reference=beam.beam_search,

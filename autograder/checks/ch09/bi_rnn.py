@@ -77,6 +77,7 @@ def _hint(case: Case, expected: dict, student: dict) -> str | None:
 EXERCISES = [
     Exercise(
         id="ch09.bi_rnn",
+        origin="kit",
         target="bi_rnn",
         points=3,
         reference=modern_rnn.bi_rnn,

@@ -126,6 +126,7 @@ def _deep_hint(case: Case, expected: dict, student: dict) -> str | None:
 EXERCISES = [
     Exercise(
         id="ch09.get_deep_rnn_params",
+        origin="kit",
         target="get_deep_rnn_params",
         points=1,
         reference=modern_rnn.get_deep_rnn_params,
@@ -137,6 +138,7 @@ EXERCISES = [
     ),
     Exercise(
         id="ch09.deep_rnn",
+        origin="kit",
         target="deep_rnn",
         points=3,
         reference=modern_rnn.deep_rnn,
