@@ -207,7 +207,8 @@ class TransformerDecoder(AttentionDecoder):
     Linear layer to the vocabulary.
 
     ``init_state(enc_outputs, enc_valid_lens)`` -> ``[enc_outputs, enc_valid_lens, [None] *
-    num_layers]``. forward X: (b, n) int64 (positions continue after those cached) -> ``(logits: (b, n, vocab_size), state)``;
+    num_layers]``. forward X: (b, n) int64 (positions continue after those cached) ->
+    ``(logits: (b, n, vocab_size), state)``;
     ``attention_weights`` is ``[self-attention weights, encoder-decoder weights]``, each a list of
     every block's (b * num_heads, n, n_keys) weights.
     """
