@@ -21,6 +21,7 @@ from autograder.checks.ch10 import (
     nadaraya_watson,
     positional_encoding,
     transformer,
+    transformer_decoder,
 )
 from autograder.checks.ch10.attention_scoring import NB_SCORING
 from autograder.checks.ch10.bahdanau_attention import NB_BAHDANAU
@@ -41,4 +42,5 @@ EXERCISES = [
     *multihead_attention.EXERCISES,
     *positional_encoding.EXERCISES,
     *transformer.EXERCISES,
+    *transformer_decoder.EXERCISES,
 ]
