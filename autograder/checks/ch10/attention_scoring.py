@@ -136,10 +136,9 @@ def _additive_hint(case: Case, expected: dict, student: dict) -> str | None:
     with torch.no_grad():
         q, k = queries @ state["W_q.weight"].T, keys @ state["W_k.weight"].T
         features = q.unsqueeze(2) + k.unsqueeze(1)
-        untanh = torch.bmm(
-            torch.softmax((features @ state["w_v.weight"].T).squeeze(-1), -1), values
-        )
-    if valid_lens is None and close(got, untanh, LOOSE):
+        scores = (features @ state["w_v.weight"].T).squeeze(-1)
+        untanh = torch.bmm(attention.masked_softmax(scores, valid_lens), values)
+    if close(got, untanh, LOOSE):
         return "pass the sum of the projected query and key through tanh before w_v"
     return None
 

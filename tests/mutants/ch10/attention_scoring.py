@@ -82,7 +82,7 @@ MUTANTS = {
         ("2-D lengths read as 1-D", masked_softmax_first_length_only, "reshape(-1)"),
     ],
     "ch10.AdditiveAttention": [
-        ("no tanh", AdditiveAttentionNoTanh, "output["),
+        ("no tanh", AdditiveAttentionNoTanh, "through tanh"),
     ],
     "ch10.DotProductAttention": [
         ("no scaling", DotProductAttentionUnscaled, "divide the scores by sqrt(d)"),
