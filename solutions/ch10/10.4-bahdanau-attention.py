@@ -111,7 +111,7 @@ net = EncoderDecoder(
     Seq2SeqEncoder(len(src_vocab), 32, 32, 2, 0.1),
     Seq2SeqAttentionDecoder(len(tgt_vocab), 32, 32, 2, 0.1),
 )
-history = train_seq2seq(net, train_iter, 0.005, 20, tgt_vocab, "cpu", verbose=True)
+history = train_seq2seq(net, train_iter, 0.005, 10, tgt_vocab, "cpu", verbose=True)
 translation, steps = predict_seq2seq(
     net, "i'm home .", src_vocab, tgt_vocab, 10, "cpu", save_attention_weights=True
 )

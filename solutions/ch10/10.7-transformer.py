@@ -314,6 +314,6 @@ sizes = (32, 32, 32, 32, [32], 32, 64, 4, 2, 0.1)
 net = EncoderDecoder(
     TransformerEncoder(len(src_vocab), *sizes), TransformerDecoder(len(tgt_vocab), *sizes)
 )
-train_seq2seq(net, train_iter, 0.005, 20, tgt_vocab, "cpu", verbose=True)
+train_seq2seq(net, train_iter, 0.005, 10, tgt_vocab, "cpu", verbose=True)
 for sentence in ["go .", "i lost .", "he's calm .", "i'm home ."]:
     print(sentence, "=>", predict_seq2seq(net, sentence, src_vocab, tgt_vocab, 10, "cpu")[0])
