@@ -56,33 +56,27 @@ def test_the_book_figures_parse():
 
 
 @pytest.mark.parametrize(
-    ("name", "maps"),
+    ("name", "maps", "beam"),
     [
-        ("seq2seq-attention", ["attention.png"]),
+        ("seq2seq-attention", ["attention.png"], None),
         (
             "transformer",
             ["attention-encoder.png", "attention-decoder-self.png", "attention-decoder-cross.png"],
+            2,  # beam search copies the decoder's state, the Transformer's cache included
         ),
     ],
 )
 def test_translators_train_on_the_cpu_and_draw_their_attention(
-    name, maps, data_root, tmp_path, capsys
+    name, maps, beam, data_root, tmp_path, capsys
 ):
     argv = ["train", name, "--device", "cpu", "--epochs", "1", "--max-batches", "1"]
     flags = ["--no-progress", "--out", str(tmp_path), "--limit", "100", "--batch-size", "8"]
-    assert cli.main([*argv, *flags]) == 0
+    assert cli.main([*argv, *flags, *(["--beam", str(beam)] if beam else [])]) == 0
     assert capsys.readouterr().out.startswith("loss ")
     metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics["beam"] == beam
     assert list(metrics["translations"]) == list(seq2seq.SENTENCES)
     for result in metrics["translations"].values():
         assert isinstance(result["translation"], str) and 0 <= result["bleu"] <= 1
     for png in ["curves.png", *maps]:
         assert (tmp_path / png).read_bytes().startswith(b"\x89PNG")
-
-
-def test_the_transformer_translates_by_beam_search(data_root, tmp_path, capsys):
-    argv = ["train", "transformer", "--device", "cpu", "--epochs", "1", "--max-batches", "1"]
-    flags = ["--no-progress", "--out", str(tmp_path), "--limit", "100", "--beam", "2"]
-    assert cli.main([*argv, *flags]) == 0
-    metrics = json.loads((tmp_path / "metrics.json").read_text())
-    assert metrics["beam"] == 2 and len(metrics["translations"]) == 4
