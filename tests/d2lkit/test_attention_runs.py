@@ -80,3 +80,41 @@ def test_translators_train_on_the_cpu_and_draw_their_attention(
         assert isinstance(result["translation"], str) and 0 <= result["bleu"] <= 1
     for png in ["curves.png", *maps]:
         assert (tmp_path / png).read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("name", ["seq2seq-attention", "transformer"])
+def test_attention_maps_cut_to_the_sentence_and_the_translation(name, tmp_path):
+    import torch
+
+    from d2lkit.runs.attention_maps import attention_maps, draw_attention
+    from d2lkit.seq2seq import predict_seq2seq
+    from d2lkit.text import Vocab
+
+    reserved = ["<pad>", "<bos>", "<eos>"]
+    src_vocab = Vocab([["i'm", "home", "."]], reserved_tokens=reserved)
+    tgt_vocab = Vocab([["je", "suis", "chez", "moi", "."]], reserved_tokens=reserved)
+    torch.manual_seed(0)
+    net = models.get(name).build(len(src_vocab), len(tgt_vocab))
+    with torch.no_grad():  # an <eos> that is never likely: all 10 steps are decoded
+        net.decoder.dense.bias[tgt_vocab["<eos>"]] = -1e4
+    maps = attention_maps(net, "i'm home .", src_vocab, tgt_vocab, 10, "cpu")
+    net.eval()
+    _, steps = predict_seq2seq(
+        net, "i'm home .", src_vocab, tgt_vocab, 10, "cpu", save_attention_weights=True
+    )
+    n = len(steps)  # 4 source positions: 3 words and <eos>
+    assert n == 10
+    if name == "seq2seq-attention":
+        assert {k: tuple(v.shape) for k, v in maps.items()} == {"attention": (1, 1, n, 4)}
+    else:
+        assert {k: tuple(v.shape) for k, v in maps.items()} == {
+            "attention-encoder": (2, 4, 4, 4),
+            "attention-decoder-self": (2, 4, n, n),
+            "attention-decoder-cross": (2, 4, n, 4),
+        }
+        # step t attends to the t + 1 positions decoded so far; the rest is padding
+        self_weights = maps["attention-decoder-self"]
+        assert torch.allclose(self_weights.sum(dim=-1), torch.ones(2, 4, n))
+        assert torch.equal(self_weights.triu(1), torch.zeros_like(self_weights))
+    paths = draw_attention(maps, tmp_path)
+    assert [p.name for p in paths] == [f"{k}.png" for k in maps]
