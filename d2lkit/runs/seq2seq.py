@@ -3,7 +3,9 @@ first 600 pairs of fra-eng, trained as d2l's `train_seq2seq` trains it.
 
 It reports the training loss per epoch (the summed masked cross-entropy over the valid target
 tokens), the tokens per second, and the translations of the book's four sentences with their BLEU
-(k = 2), decoded greedily or, with `--beam K`, by beam search.
+(k = 2), decoded greedily or, with `--beam K`, by beam search. An attention model (chapter 10)
+also draws the attention weights of its greedy translation of the last sentence
+(`runs.attention_maps`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import time
 from d2lkit.beam_search import beam_search
 from d2lkit.data.fra_eng import load_data_nmt
 from d2lkit.errors import D2lkitError
+from d2lkit.runs.attention_maps import attention_maps, draw_attention
 from d2lkit.runs.spec import (
     Capped,
     ModelSpec,
@@ -38,7 +41,8 @@ SENTENCES = {
 
 def run(spec: ModelSpec, config: TrainConfig) -> Report:
     """Train `spec` (its `build(src_vocab_size, tgt_vocab_size)` makes the encoder-decoder) under
-    `config`; with `config.out_dir`, write `metrics.json` and `curves.png` (loss per epoch)."""
+    `config`; with `config.out_dir`, write `metrics.json`, `curves.png` (loss per epoch) and, for
+    an attention model, its heatmaps (`attention*.png`)."""
     if spec.num_steps is None:
         raise D2lkitError(f"model {spec.name!r} has no num_steps")
     seed_everything(config.seed)
@@ -94,4 +98,8 @@ def run(spec: ModelSpec, config: TrainConfig) -> Report:
     files = []
     if config.out_dir is not None:
         files = write_outputs(report, {"train_loss": history["loss"]}, config.out_dir, spec.name)
+        maps = attention_maps(
+            net, list(SENTENCES)[-1], src_vocab, tgt_vocab, spec.num_steps, config.device
+        )
+        files += draw_attention(maps, config.out_dir)
     return Report(report, "\n".join(lines), files)
