@@ -1,5 +1,5 @@
-"""12.5 data parallelism from scratch, and the ring allreduce of 12.7 (the kit's; no code in the
-book).
+"""12.5 data parallelism from scratch, the ring allreduce of 12.7 (the kit's; no code in the
+book), and 12.6's small-image ResNet-18.
 
 A "device" is anything `Tensor.to` takes. The functions work as well on a list of the same CPU
 device, [torch.device('cpu')] * k, as on k GPUs: every replica is its own copy (`get_params`
@@ -24,10 +24,12 @@ __all__ = [
     "allreduce",
     "get_params",
     "init_lenet_params",
+    "init_normal",
     "lenet",
     "ring_all_gather",
     "ring_allreduce",
     "ring_chunks",
+    "resnet18_small",
     "ring_reduce_scatter",
     "split_batch",
     "train_batch",
@@ -167,3 +169,35 @@ def ring_allreduce(data: Sequence[Tensor]) -> list[Tensor]:
     data: k contiguous tensors of one shape, one per (simulated) rank.
     """
     return ring_all_gather(ring_reduce_scatter(data))
+
+
+# ---------------------------------------------------------------- 12.6 the concise version's net
+
+
+def resnet18_small(num_classes: int = 10, in_channels: int = 1) -> nn.Sequential:
+    """12.6's ResNet-18 for small images (the book saves it as `resnet18`; `d2lkit.modern_cnn.resnet18`
+    is 7.6's): a 3x3 stride-1 conv stem without max-pooling, the four stages of two Residual
+    blocks (64, 128, 256, 512 channels), global average pooling, Linear(512, num_classes).
+
+    X: (batch_size, in_channels, 28, 28) -> logits (batch_size, num_classes)
+    """
+    from d2lkit.modern_cnn import resnet_block
+
+    net = nn.Sequential(
+        nn.Conv2d(in_channels, 64, kernel_size=3, stride=1, padding=1),
+        nn.BatchNorm2d(64),
+        nn.ReLU(),
+    )
+    net.add_module("resnet_block1", resnet_block(64, 64, 2, first_block=True))
+    net.add_module("resnet_block2", resnet_block(64, 128, 2))
+    net.add_module("resnet_block3", resnet_block(128, 256, 2))
+    net.add_module("resnet_block4", resnet_block(256, 512, 2))
+    net.add_module("global_avg_pool", nn.AdaptiveAvgPool2d((1, 1)))
+    net.add_module("fc", nn.Sequential(nn.Flatten(), nn.Linear(512, num_classes)))
+    return net
+
+
+def init_normal(m: nn.Module) -> None:
+    """12.6's init: N(0, 0.01^2) weights for every Linear and Conv2d (biases keep torch's)."""
+    if isinstance(m, (nn.Linear, nn.Conv2d)):
+        nn.init.normal_(m.weight, std=0.01)
