@@ -134,16 +134,15 @@ def ring_reduce_scatter(data: Sequence[Tensor]) -> list[Tensor]:
     """The first half of a ring allreduce, in place; returns data.
 
     Ranks 0..k-1 stand in a ring, rank r sending to rank (r + 1) % k. At step s = 0..k-2 every
-    rank r sends its piece (r - s) % k, as it was before the step, and its successor adds it to
-    its own piece of that index. After k - 1 steps rank r holds the full sum in piece (r + 1) % k.
+    rank r sends its piece (r - s) % k, and its successor adds it to its own piece of that index.
+    After k - 1 steps rank r holds the full sum in piece (r + 1) % k. Within a step no rank
+    receives into the piece it sends, so the simultaneous sends can be simulated one by one.
     """
     k = len(data)
     chunks = ring_chunks(data)
     for s in range(k - 1):
-        # every rank sends at once: what is sent is read before any rank adds
-        sent = [chunks[r][(r - s) % k].clone() for r in range(k)]
         for r in range(k):
-            chunks[(r + 1) % k][(r - s) % k].add_(sent[r])
+            chunks[(r + 1) % k][(r - s) % k].add_(chunks[r][(r - s) % k])
     return list(data)
 
 
@@ -156,9 +155,8 @@ def ring_all_gather(data: Sequence[Tensor]) -> list[Tensor]:
     k = len(data)
     chunks = ring_chunks(data)
     for s in range(k - 1):
-        sent = [chunks[r][(r + 1 - s) % k].clone() for r in range(k)]
         for r in range(k):
-            chunks[(r + 1) % k][(r + 1 - s) % k].copy_(sent[r])
+            chunks[(r + 1) % k][(r + 1 - s) % k].copy_(chunks[r][(r + 1 - s) % k])
     return list(data)
 
 
