@@ -113,7 +113,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         beam=args.beam,
     )
     if args.nproc > 1 or distributed.launched_by_torchrun():
-        report = distributed.run(spec, config, args.nproc)
+        report = distributed.run(spec, config, args.nproc, models.get)
     else:
         report = runs.train(spec, config)
     print(report.summary)

@@ -21,6 +21,7 @@ import math
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
@@ -73,10 +74,16 @@ def _check(spec: ModelSpec, config: TrainConfig, nproc: int) -> None:
         )
 
 
-def run(spec: ModelSpec, config: TrainConfig, nproc: int) -> Report:
+def run(
+    spec: ModelSpec, config: TrainConfig, nproc: int, lookup: Callable[[str], ModelSpec]
+) -> Report:
     """Train `spec` data-parallel in `nproc` processes (or in torchrun's processes, when this one
     is one of them); write the outputs from rank 0. Returns rank 0's report (other ranks under
-    torchrun return it with no files)."""
+    torchrun return it with no files).
+
+    lookup(name) -> the spec, in a spawned process: the registry's `get`, passed in (by
+    reference, it pickles) since a runner does not import the registry.
+    """
     if launched_by_torchrun():
         _check(spec, config, int(os.environ["LOCAL_WORLD_SIZE"]))
         result = _worker_body(spec, config, None)
@@ -86,16 +93,21 @@ def run(spec: ModelSpec, config: TrainConfig, nproc: int) -> Report:
         folder = Path(tmp)
         # the children inherit no terminal progress; their output would interleave
         child_config = replace(config, progress=False, out_dir=None)
-        mp.spawn(_spawned, args=(nproc, spec.name, child_config, str(folder)), nprocs=nproc)
+        mp.spawn(_spawned, args=(nproc, lookup, spec.name, child_config, str(folder)), nprocs=nproc)
         result = json.loads((folder / "result.json").read_text())
     return _report(spec, config, result, write=True)
 
 
-def _spawned(rank: int, nproc: int, name: str, config: TrainConfig, folder: str) -> None:
-    from d2lkit import models
-
+def _spawned(
+    rank: int,
+    nproc: int,
+    lookup: Callable[[str], ModelSpec],
+    name: str,
+    config: TrainConfig,
+    folder: str,
+) -> None:
     rendezvous = f"file://{Path(folder) / 'rendezvous'}"
-    result = _worker_body(models.get(name), config, (rank, nproc, rendezvous))
+    result = _worker_body(lookup(name), config, (rank, nproc, rendezvous))
     if rank == 0:
         (Path(folder) / "result.json").write_text(json.dumps(result))
 
