@@ -29,6 +29,7 @@ def _train(tmp_path, name: str, *flags: str) -> dict:
     return json.loads((out / "metrics.json").read_text())
 
 
+@pytest.mark.slow
 def test_two_processes_match_one_with_the_same_global_batch(tmp_path, data_root):
     one = _train(tmp_path, "one")
     two = _train(tmp_path, "two", "--nproc", "2")
@@ -40,6 +41,7 @@ def test_two_processes_match_one_with_the_same_global_batch(tmp_path, data_root)
     assert set(one) <= set(two) and two["amp"] == one["amp"] == "off"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("torchrun") is None, reason="torchrun is not installed")
 def test_torchrun_launch(tmp_path, data_root):
     out = tmp_path / "torchrun"
