@@ -6,7 +6,8 @@
 # computation. A compiler that sees the whole program (symbolic programming) can fuse operations,
 # drop the interpreter and save the program for a runtime without Python. PyTorch offers both:
 # `torch.jit.script` turns a module into TorchScript, and `torch.compile` traces it into graphs
-# that it compiles with fused kernels.
+# that it compiles with fused kernels. (Recent PyTorch releases warn that `torch.jit.script` is
+# deprecated in favour of `torch.compile` and `torch.export`; it still works, and shows the idea.)
 #
 # This notebook is not graded. Its timings are measured on this machine, a CPU without a GPU
 # when it was written (see `docs/results.md` for the figures); the cells that time are tagged
