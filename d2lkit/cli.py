@@ -2,6 +2,7 @@
 
     d2lkit train MODEL [--epochs N] [--lr X] [--batch-size N] [--device auto|cpu|cuda] [--out DIR]
                        [--amp | --no-amp] [--amp-dtype bf16|fp16] [--[no-]channels-last] [--compile]
+                       [--nproc N]
     d2lkit models
     d2lkit data list | verify [NAME] | path NAME
 
@@ -89,6 +90,7 @@ def _book_results(book: dict[str, float]) -> str:
 
 def _cmd_train(args: argparse.Namespace) -> int:
     from d2lkit import models, runs
+    from d2lkit.runs import distributed
     from d2lkit.utils import resolve_device
 
     spec = models.get(args.model)
@@ -110,7 +112,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
         random_iter=args.random_iter,
         beam=args.beam,
     )
-    report = runs.train(spec, config)
+    if args.nproc > 1 or distributed.launched_by_torchrun():
+        report = distributed.run(spec, config, args.nproc, models.get)
+    else:
+        report = runs.train(spec, config)
     print(report.summary)
     if report.files:
         print("wrote " + ", ".join(str(path) for path in report.files))
@@ -213,6 +218,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="at most N batches per pass (smoke tests)",
     )
     train.add_argument("--no-progress", action="store_true", help="no progress bar")
+    train.add_argument(
+        "--nproc",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="data-parallel processes (DistributedDataParallel: gloo on CPU, NCCL on GPUs); "
+        "the global batch is split across them",
+    )
     train.add_argument(
         "--random-iter",
         action="store_true",
