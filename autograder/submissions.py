@@ -125,6 +125,12 @@ def _released() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
     return found
 
 
+@functools.cache
+def _identity_of(path: Path, mtime_ns: int, size: int) -> tuple[frozenset[str], frozenset[str]]:
+    """`_identity`, read once per version of a file (the CLI and `grade` both discover)."""
+    return _identity(path)
+
+
 def _identity(path: Path) -> tuple[frozenset[str], frozenset[str]]:
     """A notebook's cells' nbgrader grade ids and cell ids, read as plain JSON (nbformat's
     validator costs the grader a second to import)."""
@@ -160,9 +166,10 @@ def match(path: Path, filename: str | None = None) -> tuple[str | None, str]:
     released notebook that shares the most grade ids with it, then the most cell ids."""
     named = _by_name(filename or path.name)
     try:
-        if path.stat().st_size > NOTEBOOK_FILE_CAP:
+        stat = path.stat()
+        if stat.st_size > NOTEBOOK_FILE_CAP:
             raise ValueError("too large to read")
-        grade_ids, cell_ids = _identity(path)
+        grade_ids, cell_ids = _identity_of(path.resolve(), stat.st_mtime_ns, stat.st_size)
     except (OSError, ValueError) as exc:
         if named is not None:  # graded by its name: the grader reports why it cannot be read
             return named, "by its file name"
