@@ -212,8 +212,11 @@ def discover(paths: list[Path]) -> Found:
         # a submission folder given directly is named by its last two parts (alice/ch03)
         top = parent == base
         label = "/".join(folder.parts[-2:]) if top else parent.relative_to(base).as_posix()
-        for submission in _group(folder, label, top, notebooks, skipped):
+        for submission in _group(parent, label, top, notebooks, skipped):
             if submission.notebooks:
+                # late when a notebook graded was (an older copy's mark does not count)
+                marks = [lms_name(p.name) for p in submission.notebooks.values()]
+                submission.late = any(mark is not None and mark.late for mark in marks)
                 submissions.append(submission)
     return Found(submissions, skipped)
 
@@ -234,9 +237,7 @@ def _group(
     if len(students) < 2:
         whole = Submission(label, {}, files={p.name: p for p in entries})
         for path in notebooks:
-            name = lms_name(path.name)
-            whole.late |= bool(name and name.late)
-            _add(whole, path, name, skipped)
+            _add(whole, path, lms_name(path.name), skipped)
         return [whole]
     logins: dict[str, set[str]] = {}
     for n in names.values():
@@ -255,7 +256,6 @@ def _group(
         submission = groups[user]
         submission.files[name.original if name else entry.name] = entry
         if entry.name in found:
-            submission.late |= bool(name and name.late)
             _add(submission, entry, name, skipped)
     return list(groups.values())
 

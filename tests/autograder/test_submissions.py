@@ -138,6 +138,38 @@ def test_an_lms_file_given_alone_is_graded_alone(tmp_path):
     assert [s.name for s in found.submissions] == ["bob"] and not found.skipped
 
 
+def test_a_notebook_half_one_release_half_another_is_matched_to_neither(tmp_path):
+    halves = []
+    for stem in (STEM, "3.6-softmax-regression-scratch"):
+        cells = json.loads((CH03 / f"{stem}.ipynb").read_text())["cells"]
+        halves += [c for c in cells if "nbgrader" in c["metadata"]][:4]
+    first = json.loads((CH03 / f"{STEM}.ipynb").read_text())
+    first["cells"] = halves
+    mixed = tmp_path / "mixed.ipynb"
+    mixed.write_text(json.dumps(first))
+    stem, why = match(mixed)
+    assert stem is None and "belong equally to" in why
+    assert match(mixed, f"{STEM}.ipynb")[0] == STEM  # the name breaks the tie
+
+
+def test_moodle_students_and_shared_logins(tmp_path):
+    shutil.copy(CH03 / f"{STEM}.ipynb", tmp_path / "Ada Lovelace_7_assignsubmission_file_hw.ipynb")
+    shutil.copy(STUB, tmp_path / "Ada Lovelace_8_assignsubmission_file_hw.ipynb")
+    shutil.copy(STUB, tmp_path / "Bo Li_9_assignsubmission_file_hw.ipynb")
+    names = sorted(s.name for s in discover([tmp_path]).submissions)
+    assert names == ["Ada Lovelace_7", "Ada Lovelace_8", "Bo Li"]
+
+
+def test_late_is_the_graded_copy_s_mark(tmp_path):
+    shutil.copy(STUB, tmp_path / f"ada_LATE_1_5_{STEM}.ipynb")
+    shutil.copy(STUB, tmp_path / f"ada_1_6_{STEM}-1.ipynb")
+    shutil.copy(STUB, tmp_path / f"bo_2_7_{STEM}.ipynb")
+    late = {s.name: s.late for s in discover([tmp_path]).submissions}
+    assert late == {"ada": False, "bo": False}
+    shutil.copy(STUB, tmp_path / f"bo_LATE_2_8_{STEM}-1.ipynb")
+    assert {s.name: s.late for s in discover([tmp_path]).submissions}["bo"]
+
+
 def test_results_written_before_the_late_mark_read_as_on_time():
     record = {"score": 1, "tests": [], "extra_data": {"submission": "old/ch03"}}
     assert not gradebook.is_late(record)
@@ -165,6 +197,9 @@ def test_a_canvas_folder_is_graded_student_by_student(tmp_path, capsys):
     records = gradebook.load(out)
     assert records["ada"]["extra_data"] == {"submission": "ada", "late": True}
     assert "another copy" in records["cy"]["output"]
+    # a renamed notebook self-checks as the notebook it is
+    assert main(["check", str(folder / f"ada_LATE_101_9001_{STEM}.ipynb")]) == 0
+    assert "✓ ch03.synthetic_data" in capsys.readouterr().out
     # --resume keeps what was judged and writes the same gradebook
     before = (out / gradebook.GRADEBOOK).read_text()
     assert main([*argv, "--resume"]) == 0
