@@ -2,7 +2,7 @@
 
 Notebooks run in warm workers (`autograder.worker`), one forked process per notebook, each under
 bubblewrap with namespaces and limits of its own (`autograder.sandbox`, `autograder.isolate`).
-Each gets a private copy of its submission's folder; after its cells, the worker runs the
+Each gets a private copy of its submission's files; after its cells, the worker runs the
 student's target on every case and saves the outputs with `torch.save`. The grader loads them with
 `torch.load(weights_only=True)` (tensors and plain containers only) and compares them in this
 process. A notebook that cannot be read, crashes, hangs or breaks a limit scores zero for what it

@@ -153,11 +153,11 @@ def _identity(path: Path) -> tuple[frozenset[str], frozenset[str]]:
 def _by_name(filename: str) -> str | None:
     """The released notebook a file name names: its stem, less a resubmission's `-N`."""
     stem = Path(filename).stem
-    released = _released()
-    if stem in released:
+    known = _released().keys() | {e.notebook for e in registry.exercises().values()}
+    if stem in known:
         return stem
     plain = _RESUBMITTED.sub("", stem)
-    return plain if plain in released else None
+    return plain if plain in known else None
 
 
 def match(path: Path, filename: str | None = None) -> tuple[str | None, str]:
