@@ -87,7 +87,7 @@ def _grade(args: argparse.Namespace) -> int:
 def _print_skipped(skipped: list) -> None:
     """The notebooks found but not graded, each with its reason (also in its submission's notes)."""
     if skipped:
-        print(f"not graded ({len(skipped)} notebooks):")
+        print(f"not graded ({len(skipped)} notebook{'s' if len(skipped) > 1 else ''}):")
         print("\n".join(f"  {s}" for s in skipped))
 
 
