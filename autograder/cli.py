@@ -23,8 +23,9 @@ def _size(text: str) -> int:
 
 def _grade(args: argparse.Namespace) -> int:
     from autograder import gradebook, report, sandbox
-    from autograder.grade import find_submissions, grade
+    from autograder.grade import grade
     from autograder.isolate import Limits
+    from autograder.submissions import discover
 
     use_sandbox = not args.no_sandbox
     if args.command == "demo" and use_sandbox and sandbox.bwrap() is None:
@@ -47,10 +48,13 @@ def _grade(args: argparse.Namespace) -> int:
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     done = set(gradebook.load(out)) if args.resume else set()
-    found = find_submissions(args.paths)
-    if not found:
+    found = discover(args.paths)
+    if not found.submissions:
+        _print_skipped(found.skipped)
         raise D2lkitError(f"no graded notebooks found under {' '.join(map(str, args.paths))}")
-    names = {s.name for s in found if shard is None or gradebook.in_shard(s.name, shard)}
+    names = {
+        s.name for s in found.submissions if shard is None or gradebook.in_shard(s.name, shard)
+    }
     limits = Limits(memory=args.memory, processes=args.processes, cpu_seconds=args.cpu_time)
     graded = grade(
         args.paths,
@@ -69,13 +73,22 @@ def _grade(args: argparse.Namespace) -> int:
             print(report.details(g))
     if out is None:
         print(report.table(graded))
+        _print_skipped(found.skipped)
         return 0
     records = {name: r for name, r in gradebook.load(out).items() if name in names}
     path = gradebook.write_gradebook(out, records)
     print(gradebook.table(records))
+    _print_skipped(found.skipped)
     resumed = f" ({len(done & names)} kept from the last run)" if done & names else ""
     print(f"wrote {path} and {out / gradebook.RESULTS}/{resumed}")
     return 0
+
+
+def _print_skipped(skipped: list) -> None:
+    """The notebooks found but not graded, each with its reason (also in its submission's notes)."""
+    if skipped:
+        print(f"not graded ({len(skipped)} notebook{'s' if len(skipped) > 1 else ''}):")
+        print("\n".join(f"  {s}" for s in skipped))
 
 
 def _merge(args: argparse.Namespace) -> int:
@@ -104,7 +117,7 @@ def _check(args: argparse.Namespace) -> int:
     failed = 0
     for g in graded:
         for r in g.results.values():
-            if r.exercise.notebook != args.notebook.stem:
+            if r.exercise.notebook not in g.submission.notebooks:
                 continue
             print(("✓ " if r.passed else "✗ ") + r.message())
             failed += not r.passed

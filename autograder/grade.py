@@ -2,7 +2,7 @@
 
 Notebooks run in warm workers (`autograder.worker`), one forked process per notebook, each under
 bubblewrap with namespaces and limits of its own (`autograder.sandbox`, `autograder.isolate`).
-Each gets a private copy of its submission's folder; after its cells, the worker runs the
+Each gets a private copy of its submission's files; after its cells, the worker runs the
 student's target on every case and saves the outputs with `torch.save`. The grader loads them with
 `torch.load(weights_only=True)` (tensors and plain containers only) and compares them in this
 process. A notebook that cannot be read, crashes, hangs or breaks a limit scores zero for what it
@@ -33,8 +33,7 @@ from autograder.delivery import NotebookRun
 from autograder.isolate import CELL_TIMEOUT, Limits
 from autograder.results import ExerciseResult, Problem, points
 from autograder.spec import Exercise
-
-NOTEBOOK_FILE_CAP = 64 << 20
+from autograder.submissions import NOTEBOOK_FILE_CAP, Submission, find_submissions
 
 
 @dataclass(frozen=True)
@@ -51,19 +50,6 @@ class Options:
 
 
 @dataclass
-class Submission:
-    """One student's notebooks for one or more chapters: the files of one directory."""
-
-    name: str
-    notebooks: dict[str, Path]
-
-    def exercises(self) -> list[Exercise]:
-        """Every exercise of the chapters these notebooks belong to (a missing notebook scores zero)."""
-        chapters = {e.chapter for stem in self.notebooks for e in registry.for_notebook(stem)}
-        return [e for e in registry.exercises().values() if e.chapter in chapters]
-
-
-@dataclass
 class Graded:
     submission: Submission
     results: dict[str, ExerciseResult]
@@ -76,28 +62,6 @@ class Graded:
     @property
     def max_score(self) -> int:
         return sum(r.exercise.points for r in self.results.values())
-
-
-def find_submissions(paths: Sequence[Path]) -> list[Submission]:
-    """Group notebooks by directory; name each group by its path below the argument that found it."""
-    groups: dict[Path, Submission] = {}
-    for root in paths:
-        root = Path(root)
-        if not root.exists():
-            raise FileNotFoundError(f"{root}: no such file or directory")
-        files = [root] if root.is_file() else sorted(root.rglob("*.ipynb"))
-        for path in files:
-            if ".ipynb_checkpoints" in path.parts or not registry.for_notebook(path.stem):
-                continue
-            folder = path.parent.resolve()
-            base = root.parent if root.is_file() else root
-            if path.parent != base:
-                name = path.parent.relative_to(base).as_posix()
-            else:
-                # a submission folder given directly: name it by its last two parts (alice/ch03)
-                name = "/".join(folder.parts[-2:])
-            groups.setdefault(folder, Submission(name, {})).notebooks[path.stem] = path
-    return list(groups.values())
 
 
 @functools.cache
@@ -137,11 +101,12 @@ def _notebook_cells(path: Path) -> list[dict]:
     return nb["cells"]
 
 
-def _cells(path: Path, skip_demos: bool) -> list[str]:
-    """The code cells of a submitted notebook, read here (the file never enters the sandbox)."""
+def _cells(path: Path, skip_demos: bool, stem: str | None = None) -> list[str]:
+    """The code cells of a submitted notebook, read here (the file never enters the sandbox);
+    `stem` is the released notebook it was matched to (by default, its file's stem)."""
     if path.stat().st_size > NOTEBOOK_FILE_CAP:
         raise ValueError(f"it is over {delivery.size(NOTEBOOK_FILE_CAP)}")
-    skipped = demo_cells(path.stem) if skip_demos else frozenset()
+    skipped = demo_cells(stem or path.stem) if skip_demos else frozenset()
     return [
         c["source"]
         for c in _notebook_cells(path)
@@ -192,7 +157,7 @@ def not_from_scratch(stem: str, cells: list[str], exercises: list[Exercise]) -> 
 
 def _judge(submission: Submission, runs: dict[str, NotebookRun], include_hidden: bool) -> Graded:
     results: dict[str, ExerciseResult] = {}
-    notes: list[str] = []
+    notes = list(submission.notes)
     for stem, run in runs.items():
         notes += [f"{stem}: {note}" for note in run.notes]
         notes.append(f"{stem}: ran in {run.seconds:.1f} s")
@@ -248,10 +213,11 @@ class _Session:
             payloads = [p for _, p in engine.cases(exercise, self.options.include_hidden)]
             torch.save(payloads, self.inputs / f"{exercise.id}.pt")
 
-    def run(self, path: Path) -> NotebookRun:
-        exercises = registry.for_notebook(path.stem)
+    def run(self, submission: Submission, stem: str) -> NotebookRun:
+        path = submission.notebooks[stem]
+        exercises = registry.for_notebook(stem)
         try:
-            cells = _cells(path, self.options.skip_demos)
+            cells = _cells(path, self.options.skip_demos, stem)
         except Exception as exc:  # noqa: BLE001 - any unreadable file is the student's zero, with the reason
             reason = Problem(
                 f"{path.name} could not be read as a notebook ({type(exc).__name__}: {exc})",
@@ -262,8 +228,7 @@ class _Session:
             number = next(self.count)
         job_dir = self.scratch / str(number)
         try:
-            ignore = shutil.ignore_patterns(".ipynb_checkpoints")
-            shutil.copytree(path.parent, job_dir / "work", symlinks=True, ignore=ignore)
+            submission.copy_files(job_dir / "work")
             (job_dir / "out").mkdir()
             inside = self.options.sandbox
             job = {
@@ -278,7 +243,7 @@ class _Session:
             run = delivery.from_worker(
                 result, exercises, job_dir / "out", self.options.timeout, self.options.limits
             )
-            for exercise_id, problem in not_from_scratch(path.stem, cells, exercises).items():
+            for exercise_id, problem in not_from_scratch(stem, cells, exercises).items():
                 run.outputs.pop(exercise_id, None)
                 run.reasons[exercise_id] = problem
             return run
@@ -316,9 +281,7 @@ def _grade_all(
             )
             pending: dict[int, dict[str, Future]] = {}
             for i, s in enumerate(submissions):
-                pending[i] = {
-                    stem: threads.submit(session.run, p) for stem, p in s.notebooks.items()
-                }
+                pending[i] = {stem: threads.submit(session.run, s, stem) for stem in s.notebooks}
             reference.result()
             graded: dict[int, Graded] = {}
             for i, submission in enumerate(submissions):

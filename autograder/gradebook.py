@@ -2,7 +2,8 @@
 the moment it is judged, and the gradebook made from those files.
 
 `OUT/results/<submission>.json` is Gradescope's `results.json` (a score and one test per exercise),
-with the submission's name in `extra_data`. Every file is written whole or not at all (a temporary
+with the submission's name and whether it was handed in late (an LMS's `_LATE_` mark) in
+`extra_data`. Every file is written whole or not at all (a temporary
 file in the same folder, then a rename), so a grader killed at any moment leaves only complete
 results: `--resume` grades what has none, and the gradebook, made from the files alone, comes out
 the same. Shards (`--shard K/N`) split the class by a hash of each submission's name, so each
@@ -50,7 +51,7 @@ def result_path(out: Path, name: str) -> Path:
 def save(out: Path, graded: Graded) -> None:
     """The submission's results file, as soon as it is judged."""
     record = report.gradescope(graded)
-    record["extra_data"] = {"submission": graded.submission.name}
+    record["extra_data"] = {"submission": graded.submission.name, "late": graded.submission.late}
     write_atomic(result_path(out, graded.submission.name), json.dumps(record, indent=2) + "\n")
 
 
@@ -84,17 +85,24 @@ def _columns(records: Iterable[dict]) -> list[str]:
     return sorted(ids, key=lambda i: (order.get(i, len(order)), i))
 
 
+def is_late(record: dict) -> bool:
+    """Whether a results file's submission was late (files written before the mark: not late)."""
+    return bool(record.get("extra_data", {}).get("late"))
+
+
 def gradebook_text(records: dict[str, dict]) -> str:
-    """gradebook.csv: a row per submission (sorted by name), a column per exercise, total, max."""
+    """gradebook.csv: a row per submission (sorted by name), a column per exercise, total, max,
+    and `late` (1 for a submission the LMS marked late, else 0)."""
     ids = _columns(records.values())
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["submission", *ids, "total", "max"])
+    writer.writerow(["submission", *ids, "total", "max", "late"])
     for name in sorted(records):
         scores = exercise_scores(records[name])
         cells = [scores[i][0] if i in scores else "" for i in ids]
         maximum = points(sum(m for _, m in scores.values()))
-        writer.writerow([name, *cells, records[name]["score"], maximum])
+        late = int(is_late(records[name]))
+        writer.writerow([name, *cells, records[name]["score"], maximum, late])
     return buffer.getvalue()
 
 
@@ -109,7 +117,8 @@ def table(records: dict[str, dict]) -> str:
     lines = [f"{'submission':<{width}}  score"]
     for name in sorted(records):
         maximum = points(sum(t["max_score"] for t in records[name]["tests"]))
-        lines.append(f"{name:<{width}}  {records[name]['score']:>6} / {maximum}")
+        late = "  (late)" if is_late(records[name]) else ""
+        lines.append(f"{name:<{width}}  {records[name]['score']:>6} / {maximum}{late}")
     return "\n".join(lines)
 
 

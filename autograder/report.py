@@ -67,7 +67,8 @@ def table(graded: list[Graded]) -> str:
     width = max([len(g.submission.name) for g in graded] + [10])
     lines = [f"{'submission':<{width}}  score"]
     for g in graded:
-        lines.append(f"{g.submission.name:<{width}}  {g.score:>6} / {g.max_score}")
+        late = "  (late)" if g.submission.late else ""
+        lines.append(f"{g.submission.name:<{width}}  {g.score:>6} / {g.max_score}{late}")
     return "\n".join(lines)
 
 

@@ -114,7 +114,7 @@ def test_gradescope_shows_the_visible_share_now_and_the_hidden_share_once_publis
 def test_the_gradebook_adds_an_exercise_s_shares_back_together(tmp_path):
     gradebook.save(tmp_path, graded(lambda X: X * 2 + (X > 2)))
     rows = gradebook.gradebook_text(gradebook.load(tmp_path)).splitlines()
-    assert rows == ["submission,ch99.double,total,max", "alice/ch99,2,2,3"]
+    assert rows == ["submission,ch99.double,total,max,late", "alice/ch99,2,2,3,0"]
 
 
 def test_a_third_of_the_points_is_written_as_people_write_it(tmp_path):
@@ -124,5 +124,6 @@ def test_a_third_of_the_points_is_written_as_people_write_it(tmp_path):
     g = Graded(Submission("bob/ch99", {}), {thirds.id: result}, [])
     gradebook.save(tmp_path, g)
     assert (
-        gradebook.gradebook_text(gradebook.load(tmp_path)).splitlines()[1] == "bob/ch99,1.33,1.33,2"
+        gradebook.gradebook_text(gradebook.load(tmp_path)).splitlines()[1]
+        == "bob/ch99,1.33,1.33,2,0"
     )
