@@ -19,6 +19,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
+import d2lkit
 from autograder import registry
 
 CHECK_CELL = re.compile(r'^check\("(?P<id>[\w.]+)",\s*(?P<target>\w+)\)$')
@@ -92,7 +93,12 @@ def convert(source: Path) -> nbformat.NotebookNode:
             f"{source}: no grade cell for {', '.join(missing)}; each needs a cell that is exactly "
             '`check("<id>", <target>)`'
         )
-    nb.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    nb.metadata = {
+        "kernelspec": KERNELSPEC,
+        "language_info": {"name": "python"},
+        # the kit version that released it (the gradebook records the one that graded it)
+        "d2lkit": {"version": d2lkit.__version__},
+    }
     return nb
 
 

@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+import d2lkit
 from autograder import registry, report
 from autograder.grade import Graded
 from autograder.results import points
@@ -51,7 +52,11 @@ def result_path(out: Path, name: str) -> Path:
 def save(out: Path, graded: Graded) -> None:
     """The submission's results file, as soon as it is judged."""
     record = report.gradescope(graded)
-    record["extra_data"] = {"submission": graded.submission.name, "late": graded.submission.late}
+    record["extra_data"] = {
+        "submission": graded.submission.name,
+        "late": graded.submission.late,
+        "graded_by": graded_by(),
+    }
     write_atomic(result_path(out, graded.submission.name), json.dumps(record, indent=2) + "\n")
 
 
@@ -85,6 +90,12 @@ def _columns(records: Iterable[dict]) -> list[str]:
     return sorted(ids, key=lambda i: (order.get(i, len(order)), i))
 
 
+def graded_by() -> str:
+    """The kit version that grades: recorded in every results file and the gradebook, as the
+    released notebooks record the version that released them."""
+    return f"d2lkit {d2lkit.__version__}"
+
+
 def is_late(record: dict) -> bool:
     """Whether a results file's submission was late (files written before the mark: not late)."""
     return bool(record.get("extra_data", {}).get("late"))
@@ -96,13 +107,14 @@ def gradebook_text(records: dict[str, dict]) -> str:
     ids = _columns(records.values())
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["submission", *ids, "total", "max", "late"])
+    writer.writerow(["submission", *ids, "total", "max", "late", "graded_by"])
     for name in sorted(records):
         scores = exercise_scores(records[name])
         cells = [scores[i][0] if i in scores else "" for i in ids]
         maximum = points(sum(m for _, m in scores.values()))
         late = int(is_late(records[name]))
-        writer.writerow([name, *cells, records[name]["score"], maximum, late])
+        version = records[name].get("extra_data", {}).get("graded_by", "")
+        writer.writerow([name, *cells, records[name]["score"], maximum, late, version])
     return buffer.getvalue()
 
 

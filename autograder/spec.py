@@ -142,6 +142,17 @@ class Stored:
     expected: tuple[dict, ...]
 
 
+@dataclass(frozen=True)
+class VisibleCases:
+    """An exercise as the student kit's data holds it (`autograder/visible/chNN.pkl`): its visible
+    cases, their payloads and expected outputs (`stored`; None for a book network too heavy to
+    store, whose book reference the kit runs), and the reference's module and qualified name."""
+
+    cases: tuple[Case, ...]
+    stored: Stored | None
+    reference: tuple[str, str]
+
+
 class ReferenceName:
     """Stands in for a reference the student kit does not run or ship: its qualified name alone,
     which is all the judge needs of it (the reference is always a forbidden call)."""

@@ -1,9 +1,11 @@
 """Plain-text sources to nbgrader notebooks: stable, and every exercise gets its grade cell."""
 
+import json
 from pathlib import Path
 
 import pytest
 
+import d2lkit
 from autograder import build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,3 +27,11 @@ def test_a_check_cell_with_more_in_it_is_refused(tmp_path):
     broken.write_text(text.replace(line, line + "print('more')\n"))
     with pytest.raises(ValueError, match="no grade cell for ch02.relative_frequencies"):
         build.convert(broken)
+
+
+def test_every_released_notebook_records_the_kit_version_that_released_it():
+    for path in sorted(ROOT.glob("assignments/ch*/*.ipynb")):
+        version = json.loads(path.read_text())["metadata"].get("d2lkit", {}).get("version")
+        assert version == d2lkit.__version__, path
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert f'\nversion = "{d2lkit.__version__}"\n' in pyproject, "one version: d2lkit.__version__"

@@ -172,7 +172,7 @@ def test_sample_class_totals(tmp_path):
         gradebook.save(tmp_path, g)
     gradebook.write_gradebook(tmp_path, gradebook.load(tmp_path))
     rows = (tmp_path / "gradebook.csv").read_text().splitlines()
-    assert rows[0].startswith("submission,ch03.") and rows[0].endswith(",total,max,late")
+    assert rows[0].startswith("submission,ch03.") and rows[0].endswith(",total,max,late,graded_by")
     assert len(rows) == 4
     result = json.loads((tmp_path / "results" / "full__ch03.json").read_text())
     assert result["score"] == full.score

@@ -1,6 +1,7 @@
 """The student kit: installed alone in a fresh virtual environment, it self-checks the released
 notebooks, and holds no hidden case and no kit-only reference."""
 
+import ast
 import json
 import os
 import pickle
@@ -71,19 +72,16 @@ def test_the_kit_is_what_students_import_and_nothing_more(installed, tmp_path):
         import autograder, d2lkit
         missing = {{m: [n for n in names if hasattr(importlib.import_module(m), n)]
                    for m, names in {kit_only!r}.items()}}
-        try:
-            importlib.import_module("autograder.checks")
-            checks = True
-        except ImportError:
-            checks = False
-        print(json.dumps([autograder.__file__, d2lkit.__file__, missing, checks]))
+        from autograder import registry
+        hidden = [c.name for e in registry.exercises().values() for c in e.cases() if not c.visible]
+        print(json.dumps([autograder.__file__, d2lkit.__file__, missing, hidden]))
         """,
         tmp_path,
     )
-    autograder_file, d2lkit_file, shipped, has_checks = json.loads(out.splitlines()[-1])
+    autograder_file, d2lkit_file, shipped, hidden = json.loads(out.splitlines()[-1])
     assert "site-packages" in autograder_file and "site-packages" in d2lkit_file
     assert shipped == {m: [] for m in kit_only}, "kit-only references shipped"
-    assert not has_checks
+    assert hidden == []
     assert top == {"autograder", "d2lkit", "notebooks", "pyproject.toml", "README.md"}
     for path in built.rglob("*.py"):
         text = path.read_text()
@@ -102,16 +100,22 @@ def _tensors(value):
             yield from _tensors(v)
 
 
+def _strings(path: Path) -> set[str]:
+    return {n.value for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.Constant)}
+
+
 def test_no_hidden_case_is_in_the_kit(installed):
     built, _, _ = installed
     stored = []
     texts = b""
     for path in sorted((built / "autograder" / "visible").glob("*.pkl")):
         texts += path.read_bytes()
-        for exercise, data in pickle.loads(path.read_bytes()).values():
-            assert all(c.visible for c in exercise.cases()), exercise.id
-            if isinstance(data, Stored):
-                stored += [t for t in _tensors((data.payloads, data.expected)) if t.numel() >= 4]
+        for visible in pickle.loads(path.read_bytes()).values():
+            assert all(c.visible for c in visible.cases)
+            if isinstance(visible.stored, Stored):
+                data = (visible.stored.payloads, visible.stored.expected)
+                stored += [t for t in _tensors(data) if t.numel() >= 4]
+    strings = set().union(*(_strings(p) for p in built.rglob("*.py")))
     by_shape = {}
     for t in stored:
         by_shape.setdefault((tuple(t.shape), t.dtype), []).append(t)
@@ -120,11 +124,12 @@ def test_no_hidden_case_is_in_the_kit(installed):
         for case, payload in engine.cases(exercise):
             if case.visible:
                 continue
-            # the name as pickle writes a whole string (a case's name, a constant of a hint's code)
+            # the name as pickle writes a whole string, or as a string in the kit's code
             name = case.name.encode()
             if case.name not in visible_names and len(name) < 256:
                 pickled = b"\x8c" + bytes([len(name)]) + name
                 assert pickled not in texts, f"{exercise.id}: hidden case {case.name}"
+                assert case.name not in strings, f"{exercise.id}: hidden case {case.name}"
             for t in _tensors((payload["args"], payload["kwargs"])):
                 same = by_shape.get((tuple(t.shape), t.dtype), [])
                 assert not any(torch.equal(t, s) for s in same), f"{exercise.id} / {case.name}"

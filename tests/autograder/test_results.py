@@ -114,7 +114,11 @@ def test_gradescope_shows_the_visible_share_now_and_the_hidden_share_once_publis
 def test_the_gradebook_adds_an_exercise_s_shares_back_together(tmp_path):
     gradebook.save(tmp_path, graded(lambda X: X * 2 + (X > 2)))
     rows = gradebook.gradebook_text(gradebook.load(tmp_path)).splitlines()
-    assert rows == ["submission,ch99.double,total,max,late", "alice/ch99,2,2,3,0"]
+    version = gradebook.graded_by()
+    assert rows == [
+        "submission,ch99.double,total,max,late,graded_by",
+        f"alice/ch99,2,2,3,0,{version}",
+    ]
 
 
 def test_a_third_of_the_points_is_written_as_people_write_it(tmp_path):
@@ -125,5 +129,5 @@ def test_a_third_of_the_points_is_written_as_people_write_it(tmp_path):
     gradebook.save(tmp_path, g)
     assert (
         gradebook.gradebook_text(gradebook.load(tmp_path)).splitlines()[1]
-        == "bob/ch99,1.33,1.33,2,0"
+        == f"bob/ch99,1.33,1.33,2,0,{gradebook.graded_by()}"
     )

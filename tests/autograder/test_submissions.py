@@ -174,7 +174,8 @@ def test_results_written_before_the_late_mark_read_as_on_time():
     record = {"score": 1, "tests": [], "extra_data": {"submission": "old/ch03"}}
     assert not gradebook.is_late(record)
     rows = list(csv.reader(gradebook.gradebook_text({"old/ch03": record}).splitlines()))
-    assert rows == [["submission", "total", "max", "late"], ["old/ch03", "1", "0", "0"]]
+    header = ["submission", "total", "max", "late", "graded_by"]
+    assert rows == [header, ["old/ch03", "1", "0", "0", ""]]
 
 
 @pytest.mark.slow
@@ -189,13 +190,19 @@ def test_a_canvas_folder_is_graded_student_by_student(tmp_path, capsys):
     rows = {r["submission"]: r for r in csv.DictReader((out / gradebook.GRADEBOOK).open())}
     assert sorted(rows) == ["ada", "bob", "cy"]
     header = next(csv.reader((out / gradebook.GRADEBOOK).open()))
-    assert header[-3:] == ["total", "max", "late"]
+    assert header[-4:] == ["total", "max", "late", "graded_by"]
     assert [rows[s]["late"] for s in ("ada", "bob", "cy")] == ["1", "0", "0"]
     points = sum(e.points for e in registry.for_notebook(STEM))
     assert float(rows["ada"]["total"]) == float(rows["cy"]["total"]) == points
     assert float(rows["bob"]["total"]) < points
     records = gradebook.load(out)
-    assert records["ada"]["extra_data"] == {"submission": "ada", "late": True}
+    graded_by = gradebook.graded_by()
+    assert records["ada"]["extra_data"] == {
+        "submission": "ada",
+        "late": True,
+        "graded_by": graded_by,
+    }
+    assert rows["ada"]["graded_by"] == graded_by
     assert "another copy" in records["cy"]["output"]
     # a renamed notebook self-checks as the notebook it is
     assert main(["check", str(folder / f"ada_LATE_101_9001_{STEM}.ipynb")]) == 0
