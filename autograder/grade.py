@@ -271,7 +271,10 @@ class _Session:
                 "dir": f"{sandbox.SCRATCH}/{number}" if inside else str(job_dir),
                 "inputs_dir": sandbox.INPUTS if inside else str(self.inputs),
                 "cells": cells,
-                "exercises": [[e.id, e.target] for e in exercises],
+                "exercises": [
+                    [e.id, e.target, f"{e.reference.__module__}:{e.reference.__qualname__}"]
+                    for e in exercises
+                ],
                 "timeout": self.options.timeout,
             }
             result = self.pool.run(job)
