@@ -124,7 +124,9 @@ def substituted(namespace: dict, references: dict[str, Any]) -> Iterator[None]:
         for name in saved:
             reference = references[name]
             namespace[name] = (
-                _unrecorded_class(reference) if inspect.isclass(reference) else _unrecorded(reference)
+                _unrecorded_class(reference)
+                if inspect.isclass(reference)
+                else _unrecorded(reference)
             )
         yield
     finally:
