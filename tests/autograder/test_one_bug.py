@@ -15,6 +15,7 @@ from autograder.grade import grade
 ROOT = Path(__file__).resolve().parents[2]
 SOFTMAX_NB = ROOT / "solutions" / "ch03" / "3.6-softmax-regression-scratch.ipynb"
 HOUSE_NB = ROOT / "solutions" / "ch04" / "4.10-kaggle-house-price.ipynb"
+BATCH_NORM_NB = ROOT / "solutions" / "ch07" / "7.5-batch-norm.ipynb"
 
 WRONG_ACCURACY = """
 def accuracy(y_hat, y):
@@ -62,12 +63,15 @@ def variant(tmp: Path, student: str, source: Path, replace: dict[str, str]) -> P
 
 
 def notebook_module(monkeypatch, source: Path, replace: dict[str, str]) -> types.ModuleType:
-    """The notebook's code cells (not its demos) run as a module, as a kernel's `__main__`."""
+    """The notebook's code cells up to its last grade cell (what its targets need), run as a
+    module, as a kernel's `__main__`."""
     module = types.ModuleType(f"one_bug_{source.stem.replace('.', '_').replace('-', '_')}")
     monkeypatch.setitem(sys.modules, module.__name__, module)
     monkeypatch.setenv(grade_cell.GRADE_MODE_VARIABLE, "grade")
-    for cell in _cells(source, replace).cells:
-        if cell.cell_type == "code" and not cell.metadata.get("autograder", {}).get("demo"):
+    cells = [c for c in _cells(source, replace).cells if c.cell_type == "code"]
+    last = max(i for i, c in enumerate(cells) if c.metadata.get("nbgrader", {}).get("grade"))
+    for cell in cells[: last + 1]:
+        if not cell.metadata.get("autograder", {}).get("demo"):
             exec(compile(cell.source, source.name, "exec"), vars(module))  # noqa: S102
     monkeypatch.delenv(grade_cell.GRADE_MODE_VARIABLE)
     return module
@@ -121,6 +125,23 @@ def test_the_substituted_reference_s_calls_are_not_the_student_s(monkeypatch):
     exec(NET_CALLING_EXP, vars(module))  # noqa: S102
     result = engine.check_in_process(strict, module.SoftmaxRegressionScratch)
     assert not result.passed and "uses exp" in result.message(), result.message()
+
+
+class _NeverPaused:
+    """A pause that never holds: every call is recorded, the substituted references' too."""
+
+    depth = property(lambda self: 0, lambda self, value: None)
+
+
+def test_a_solution_reaching_reference_classes_passes_only_with_the_record_paused(monkeypatch):
+    """7.5's `lenet_bn` builds the notebook's `BatchNorm` (the reference's class while it is
+    checked), whose code is d2lkit's `batch_norm`, off limits to `lenet_bn` itself."""
+    module = notebook_module(monkeypatch, BATCH_NORM_NB, {})
+    lenet_bn = registry.get("ch07.lenet_bn")
+    assert engine.check_in_process(lenet_bn, module.lenet_bn).passed
+    monkeypatch.setattr(harvest, "_PAUSE", _NeverPaused())
+    result = engine.check_in_process(lenet_bn, module.lenet_bn)
+    assert not result.passed and "uses d2lkit.batch_norm" in result.message(), result.message()
 
 
 def test_substituted_restores_the_namespace_and_pauses_the_record():
