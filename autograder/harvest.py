@@ -146,13 +146,28 @@ def _unrecorded(function: Any) -> Any:
 
 
 def _unrecorded_modules(value: Any) -> Any:
-    """`value`, its modules (or those of a list or tuple of them) switched to unrecorded classes."""
+    """`value`, its modules (or those of a list or tuple of them) switched to unrecorded classes,
+    a generator (`data_iter`) resumed unrecorded."""
     if isinstance(value, torch.nn.Module) and type(value) not in _UNRECORDED:
         value.__class__ = _unrecorded_class(type(value))
     elif type(value) in (list, tuple):
         for item in value:
             _unrecorded_modules(item)
+    elif inspect.isgenerator(value):
+        return _unrecorded_items(value)
     return value
+
+
+def _unrecorded_items(generator: Iterator) -> Iterator:
+    while True:
+        _PAUSE.depth += 1
+        try:
+            item = next(generator)
+        except StopIteration:
+            return
+        finally:
+            _PAUSE.depth -= 1
+        yield item
 
 
 _UNRECORDED: set[type] = set()

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from autograder import engine, grade_cell, harvest, registry
-from autograder.grade import grade
+from autograder.grade import grade, reference_path
 
 ROOT = Path(__file__).resolve().parents[2]
 SOFTMAX_NB = ROOT / "solutions" / "ch03" / "3.6-softmax-regression-scratch.ipynb"
@@ -142,6 +142,23 @@ def test_a_solution_reaching_reference_classes_passes_only_with_the_record_pause
     monkeypatch.setattr(harvest, "_PAUSE", _NeverPaused())
     result = engine.check_in_process(lenet_bn, module.lenet_bn)
     assert not result.passed and "uses d2lkit.batch_norm" in result.message(), result.message()
+
+
+def test_the_kernel_can_import_every_reference():
+    for exercise in registry.exercises().values():
+        assert harvest.resolve(reference_path(exercise)) is exercise.reference, exercise.id
+
+
+def test_a_reference_generator_runs_unrecorded():
+    from d2lkit import linear
+
+    namespace = {"data_iter": None}
+    exec("def student(X, y):\n    return list(data_iter(2, X, y))", namespace)  # noqa: S102
+    payload = {"args": [linear.torch.ones(5, 2), linear.torch.ones(5)], "kwargs": {}}
+    with harvest.substituted(namespace, {"data_iter": linear.data_iter}):
+        result = harvest.run_case(namespace["student"], payload)
+    assert result["ok"] and len(result["output"]) == 3, result
+    assert result["py_calls"] == [] and result["torch_calls"] == []
 
 
 def test_substituted_restores_the_namespace_and_pauses_the_record():
