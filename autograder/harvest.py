@@ -116,9 +116,9 @@ def substituted(namespace: dict, references: dict[str, Any]) -> Iterator[None]:
     reference, run unrecorded, so that a case reaching another exercise's target gets the
     reference and a bug costs one exercise; the namespace's own bindings come back afterwards.
 
-    A function reference runs with both recordings paused, and the modules it returns (a block
-    factory's) keep them paused in their methods; a class reference is a subclass whose methods
-    pause them, so its instances' code is not the student's either."""
+    A function reference runs with both recordings paused, and what it returns stays unrecorded
+    (a block factory's modules in their methods, a generator as it resumes); a class reference
+    is a subclass whose methods pause them, so its instances' code is not the student's either."""
     saved = {name: namespace[name] for name in references if name in namespace}
     try:
         for name in saved:
@@ -138,21 +138,21 @@ def _unrecorded(function: Any) -> Any:
     def call(*args, **kwargs):
         _PAUSE.depth += 1
         try:
-            return _unrecorded_modules(function(*args, **kwargs))
+            return _unrecorded_result(function(*args, **kwargs))
         finally:
             _PAUSE.depth -= 1
 
     return call
 
 
-def _unrecorded_modules(value: Any) -> Any:
+def _unrecorded_result(value: Any) -> Any:
     """`value`, its modules (or those of a list or tuple of them) switched to unrecorded classes,
     a generator (`data_iter`) resumed unrecorded."""
     if isinstance(value, torch.nn.Module) and type(value) not in _UNRECORDED:
         value.__class__ = _unrecorded_class(type(value))
     elif type(value) in (list, tuple):
         for item in value:
-            _unrecorded_modules(item)
+            _unrecorded_result(item)
     elif inspect.isgenerator(value):
         return _unrecorded_items(value)
     return value
