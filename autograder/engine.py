@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import io
+import sys
 from typing import Any
 
 import torch
@@ -102,9 +104,26 @@ def judge(
 def check_in_process(
     exercise: Exercise, target: Any, include_hidden: bool = False
 ) -> ExerciseResult:
-    """Run `target` here on the cases and judge it: the self-check and the mutant tests."""
+    """Run `target` here on the cases and judge it: the self-check and the mutant tests. The
+    exercise's notebook siblings that the target's namespace defines are their references
+    meanwhile, as under `autograder grade`."""
     if target is exercise.reference:
         problem = Problem("this is d2lkit's reference itself; write your own", "forbidden")
         return ExerciseResult(exercise, (), problem)
-    outputs = [harvest.run_case(target, p) for _, p in cases(exercise, include_hidden)]
+    siblings = {
+        e.target: e.reference
+        for e in registry.for_notebook(exercise.notebook)
+        if e.target != exercise.target
+    }
+    with harvest.substituted(_namespace(target), siblings):
+        outputs = [harvest.run_case(target, p) for _, p in cases(exercise, include_hidden)]
     return judge(exercise, outputs, include_hidden)
+
+
+def _namespace(target: Any) -> dict:
+    """Where the target's code looks up the notebook's other targets: a function's globals, a
+    class's module (a notebook's `__main__` is its namespace)."""
+    if inspect.isclass(target):
+        module = sys.modules.get(target.__module__)
+        return vars(module) if module is not None else {}
+    return getattr(target, "__globals__", {})

@@ -155,6 +155,12 @@ def not_from_scratch(stem: str, cells: list[str], exercises: list[Exercise]) -> 
     return problems
 
 
+def reference_path(exercise: Exercise) -> str:
+    """`module:qualname` of the exercise's reference, which the kernel imports
+    (`harvest.resolve`) to stand in for its target while the notebook's other exercises run."""
+    return f"{exercise.reference.__module__}:{exercise.reference.__qualname__}"
+
+
 def _judge(submission: Submission, runs: dict[str, NotebookRun], include_hidden: bool) -> Graded:
     results: dict[str, ExerciseResult] = {}
     notes = list(submission.notes)
@@ -236,7 +242,7 @@ class _Session:
                 "dir": f"{sandbox.SCRATCH}/{number}" if inside else str(job_dir),
                 "inputs_dir": sandbox.INPUTS if inside else str(self.inputs),
                 "cells": cells,
-                "exercises": [[e.id, e.target] for e in exercises],
+                "exercises": [[e.id, e.target, reference_path(e)] for e in exercises],
                 "timeout": self.options.timeout,
             }
             result = self.pool.run(job)

@@ -9,11 +9,16 @@ result with `torch.load(weights_only=True)` and compare it in its own process.
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib
+import inspect
 import io
 import random
 import sys
+import threading
 import traceback
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +55,15 @@ def plain(value: Any, where: str = "output") -> Any:
     )
 
 
+class _Pause(threading.local):
+    """How deep this thread is in substituted references' code, which neither recording sees."""
+
+    depth = 0
+
+
+_PAUSE = _Pause()
+
+
 class _CallRecorder(TorchFunctionMode):
     """Records the torch functions a call reaches, by name (`softmax`, `cross_entropy`, `linear`)."""
 
@@ -58,7 +72,8 @@ class _CallRecorder(TorchFunctionMode):
         self.names: set[str] = set()
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
-        self.names.add(getattr(func, "__name__", repr(func)))
+        if not _PAUSE.depth:
+            self.names.add(getattr(func, "__name__", repr(func)))
         return func(*args, **(kwargs or {}))
 
 
@@ -69,7 +84,11 @@ def _recording():
     py_calls: set[str] = set()
 
     def profile(frame, event, _arg):
-        if event == "call" and frame.f_code.co_filename.startswith(_D2LKIT_DIR):
+        if (
+            event == "call"
+            and not _PAUSE.depth
+            and frame.f_code.co_filename.startswith(_D2LKIT_DIR)
+        ):
             name = getattr(frame.f_code, "co_qualname", frame.f_code.co_name)
             py_calls.add(f"{frame.f_globals.get('__name__', '?')}.{name}")
 
@@ -80,6 +99,96 @@ def _recording():
             yield torch_calls.names, py_calls
     finally:
         sys.setprofile(previous)
+
+
+def resolve(path: str) -> Any:
+    """The object a `module:qualname` path names (an exercise's reference, for the kernel)."""
+    module, _, qualname = path.partition(":")
+    value = importlib.import_module(module)
+    for part in qualname.split("."):
+        value = getattr(value, part)
+    return value
+
+
+@contextlib.contextmanager
+def substituted(namespace: dict, references: dict[str, Any]) -> Iterator[None]:
+    """For the block, each name of `references` that `namespace` defines is bound to its
+    reference, run unrecorded, so that a case reaching another exercise's target gets the
+    reference and a bug costs one exercise; the namespace's own bindings come back afterwards.
+
+    A function reference runs with both recordings paused, and what it returns stays unrecorded
+    (a block factory's modules in their methods, a generator as it resumes); a class reference
+    is a subclass whose methods pause them, so its instances' code is not the student's either."""
+    saved = {name: namespace[name] for name in references if name in namespace}
+    try:
+        for name in saved:
+            reference = references[name]
+            namespace[name] = (
+                _unrecorded_class(reference)
+                if inspect.isclass(reference)
+                else _unrecorded(reference)
+            )
+        yield
+    finally:
+        namespace.update(saved)
+
+
+def _unrecorded(function: Any) -> Any:
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        _PAUSE.depth += 1
+        try:
+            return _unrecorded_result(function(*args, **kwargs))
+        finally:
+            _PAUSE.depth -= 1
+
+    return call
+
+
+def _unrecorded_result(value: Any) -> Any:
+    """`value`, its modules (or those of a list or tuple of them) switched to unrecorded classes,
+    a generator (`data_iter`) resumed unrecorded."""
+    if isinstance(value, torch.nn.Module) and type(value) not in _UNRECORDED:
+        value.__class__ = _unrecorded_class(type(value))
+    elif type(value) in (list, tuple):
+        for item in value:
+            _unrecorded_result(item)
+    elif inspect.isgenerator(value):
+        return _unrecorded_items(value)
+    return value
+
+
+def _unrecorded_items(generator: Iterator) -> Iterator:
+    while True:
+        _PAUSE.depth += 1
+        try:
+            item = next(generator)
+        except StopIteration:
+            return
+        finally:
+            _PAUSE.depth -= 1
+        yield item
+
+
+_UNRECORDED: set[type] = set()
+
+
+@functools.cache
+def _unrecorded_class(cls: type) -> type:
+    """A subclass of `cls` whose methods (those not torch's own, and `forward`) run unrecorded."""
+    methods: dict[str, Any] = {}
+    for klass in cls.__mro__:
+        if klass.__module__.partition(".")[0] in ("torch", "builtins"):
+            continue
+        for name, value in vars(klass).items():
+            if inspect.isfunction(value):
+                methods.setdefault(name, _unrecorded(value))
+    if issubclass(cls, torch.nn.Module) and "forward" not in methods:
+        methods["forward"] = _unrecorded(cls.forward)
+    namespace = {**methods, "__module__": cls.__module__, "__qualname__": cls.__qualname__}
+    unrecorded = type(cls)(cls.__name__, (cls,), namespace)
+    _UNRECORDED.add(unrecorded)
+    return unrecorded
 
 
 @contextlib.contextmanager

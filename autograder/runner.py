@@ -97,10 +97,12 @@ class Runner:
             # a breach is the notebook's result: nothing after it is graded
             os._exit(EXIT_BREACH)
 
-    def harvest(self, exercise_id: str, target: str, inputs: str, outputs: str) -> None:
+    def harvest(
+        self, exercise_id: str, target: str, inputs: str, outputs: str, others: dict
+    ) -> None:
         namespace = self.shell.user_ns
         results, exc = self._timed(
-            exercise_id, lambda: _harvest(inputs, outputs, target, namespace)
+            exercise_id, lambda: _harvest(inputs, outputs, target, namespace, others)
         )
         if exc is None:
             # a case that ran into a limit makes the limit the exercise's result, in words
@@ -117,16 +119,33 @@ class Runner:
         )
 
 
-def _harvest(inputs: str, outputs: str, target_name: str, namespace: dict) -> list[dict]:
-    """`harvest.run_file`, keeping the results to look at."""
+def _harvest(
+    inputs: str, outputs: str, target_name: str, namespace: dict, others: dict
+) -> list[dict]:
+    """`harvest.run_file`, keeping the results to look at; the notebook's other targets are their
+    references meanwhile (`harvest.substituted`)."""
     payloads = torch.load(inputs, weights_only=True)
     target = namespace.get(target_name)
     if target is None:
         results = [{"ok": False, "error": f"`{target_name}` is not defined"} for _ in payloads]
     else:
-        results = [harvest.run_case(target, p) for p in payloads]
+        with harvest.substituted(namespace, others):
+            results = [harvest.run_case(target, p) for p in payloads]
     torch.save(results, outputs)
     return results
+
+
+def _references(exercises: list[list[str]]) -> dict[str, object]:
+    """Target name → reference, for the job's exercises (`[id, target, "module:qualname"]`),
+    imported before the notebook's code runs, so that none of it can swap one for its own. A
+    reference that cannot be imported is not substituted: the student's code runs instead."""
+    found = {}
+    for _, target, path in exercises:
+        try:
+            found[target] = harvest.resolve(path)
+        except Exception:  # noqa: BLE001, S112 - a missing reference costs only the substitution
+            continue
+    return found
 
 
 def _breach_text(error: str) -> str | None:
@@ -156,11 +175,13 @@ def run(job: dict, events: int, shell) -> None:
     runner = Runner(shell, events, job["timeout"])
     signal.signal(signal.SIGALRM, runner._alarm)
     started = time.monotonic()
+    references = _references(job["exercises"])
     for index, source in enumerate(job["cells"]):
         runner.cell(index, source)
-    for exercise_id, target in job["exercises"]:
+    for exercise_id, target, _ in job["exercises"]:
         inputs = os.path.join(job["inputs"], f"{exercise_id}.pt")
         outputs = os.path.join(job["outputs"], f"{exercise_id}.pt")
-        runner.harvest(exercise_id, target, inputs, outputs)
+        others = {name: r for name, r in references.items() if name != target}
+        runner.harvest(exercise_id, target, inputs, outputs, others)
     runner.send(e="end", printed=sink.written, seconds=time.monotonic() - started)
     os._exit(0)
