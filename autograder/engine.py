@@ -110,10 +110,11 @@ def check_in_process(
     if target is exercise.reference:
         problem = Problem("this is d2lkit's reference itself; write your own", "forbidden")
         return ExerciseResult(exercise, (), problem)
+    # the student kit names the references it does not ship: those siblings stay the student's
     siblings = {
         e.target: e.reference
         for e in registry.for_notebook(exercise.notebook)
-        if e.target != exercise.target
+        if e.target != exercise.target and callable(e.reference)
     }
     with harvest.substituted(_namespace(target), siblings):
         outputs = [harvest.run_case(target, p) for _, p in cases(exercise, include_hidden)]
