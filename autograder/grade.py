@@ -249,9 +249,12 @@ class _Session:
             run = delivery.from_worker(
                 result, exercises, job_dir / "out", self.options.timeout, self.options.limits
             )
+            # the code's verdict stands over whatever the kernel delivered; an exercise the
+            # kernel did not deliver keeps the reason why (it scores zero either way)
             for exercise_id, problem in not_from_scratch(stem, cells, exercises).items():
-                run.outputs.pop(exercise_id, None)
-                run.reasons[exercise_id] = problem
+                if exercise_id in run.outputs:
+                    del run.outputs[exercise_id]
+                    run.reasons[exercise_id] = problem
             return run
         finally:
             shutil.rmtree(job_dir, ignore_errors=True)
