@@ -162,8 +162,8 @@ def yogi(params: Sequence[Tensor], states: Any, hyperparams: Hyper) -> None:
 
 
 class Curve(NamedTuple):
-    """What `train_ch11` measured: the loss over the whole data after every 200 examples, at
-    `epochs` (fractions of an epoch), and the training time per epoch (evaluations excluded)."""
+    """What `train_ch11` measured: the loss over the whole data after every 200 examples (and at
+    the end), at `epochs` (in epochs), and the training time per epoch (evaluations excluded)."""
 
     epochs: list[float]
     losses: list[float]
@@ -193,6 +193,10 @@ def _train(
                 losses.append(evaluate())
                 start = time.perf_counter()
         seconds += time.perf_counter() - start
+    if not epochs or epochs[-1] != num_epochs:
+        # a data set whose size is not a multiple of 200 still ends with its final loss
+        epochs.append(float(num_epochs))
+        losses.append(evaluate())
     return Curve(epochs, losses, seconds / num_epochs)
 
 

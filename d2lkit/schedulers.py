@@ -1,4 +1,5 @@
-"""11.11: learning-rate schedules as callables `scheduler(num_update) -> lr`.
+"""11.11: learning-rate schedules as callables `scheduler(num_update) -> lr`, and the LeNet they
+are compared on.
 
 `num_update` counts from 0 (an epoch, in the book's training loop, which sets each param group's
 lr to `scheduler(epoch)` after every epoch).
@@ -8,7 +9,15 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["CosineScheduler", "FactorScheduler", "MultiFactorScheduler", "SquareRootScheduler"]
+from torch import nn
+
+__all__ = [
+    "CosineScheduler",
+    "FactorScheduler",
+    "MultiFactorScheduler",
+    "SquareRootScheduler",
+    "net_fn",
+]
 
 
 class SquareRootScheduler:
@@ -88,3 +97,21 @@ class CosineScheduler:
                 + (self.base_lr_orig - self.final_lr) * (1 + math.cos(math.pi * progress)) / 2
             )
         return self.final_lr
+
+
+def net_fn() -> nn.Sequential:
+    """11.11's LeNet with ReLU and max-pooling: (batch_size, 1, 28, 28) -> (batch_size, 10)."""
+    return nn.Sequential(
+        nn.Conv2d(1, 6, kernel_size=5, padding=2),
+        nn.ReLU(),
+        nn.MaxPool2d(kernel_size=2, stride=2),
+        nn.Conv2d(6, 16, kernel_size=5),
+        nn.ReLU(),
+        nn.MaxPool2d(kernel_size=2, stride=2),
+        nn.Flatten(),
+        nn.Linear(16 * 5 * 5, 120),
+        nn.ReLU(),
+        nn.Linear(120, 84),
+        nn.ReLU(),
+        nn.Linear(84, 10),
+    )

@@ -11,9 +11,9 @@ from d2lkit.models.registry import MODELS, get, register
 from d2lkit.runs.spec import ModelSpec
 
 # isort: off
-from d2lkit.models import linear, mlp, cnn, rnn  # noqa: E402 - book order is registration order
+from d2lkit.models import linear, mlp, cnn, rnn, optimization  # noqa: E402 - book order is registration order
 # isort: on
 
 __all__ = ["CHAPTER_MODULES", "MODELS", "ModelSpec", "get", "register"]
 
-CHAPTER_MODULES = (linear, mlp, cnn, rnn)
+CHAPTER_MODULES = (linear, mlp, cnn, rnn, optimization)
