@@ -67,11 +67,13 @@ def _multistep(optimizer: torch.optim.Optimizer, lr: float, epochs: int) -> Step
 
 def _cosine(warmup: bool) -> Callable[[torch.optim.Optimizer, float, int], Step]:
     def make(optimizer: torch.optim.Optimizer, lr: float, epochs: int) -> Step:
+        warmup_steps = _at(5 / BOOK_EPOCHS, epochs) if warmup else 0
         scheduler = schedulers.CosineScheduler(
-            max_update=_at(20 / BOOK_EPOCHS, epochs),
+            # at least one update of cosine after the warm-up, however short the run
+            max_update=max(_at(20 / BOOK_EPOCHS, epochs), warmup_steps + 1),
             base_lr=lr,
             final_lr=0.01,
-            warmup_steps=_at(5 / BOOK_EPOCHS, epochs) if warmup else 0,
+            warmup_steps=warmup_steps,
         )
         return _setter(optimizer, scheduler)
 
