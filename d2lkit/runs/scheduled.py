@@ -29,6 +29,7 @@ from d2lkit.runs.spec import (
     variant_of,
     write_outputs,
 )
+from d2lkit.speedups import choose_speedups
 
 __all__ = ["SCHEDULES", "run"]
 
@@ -101,6 +102,16 @@ def run(spec: ModelSpec, config: TrainConfig) -> Report:
     seed_everything(config.seed)
     train_iter, test_iter = DATASETS[spec.dataset](config, spec.resize)
     net = spec.build().to(config.device)
+    amp, channels_last = choose_speedups(
+        net,
+        config.device,
+        spec.resize or 28,
+        amp=config.amp,
+        amp_dtype=config.amp_dtype,
+        channels_last=config.channels_last,
+    )
+    if config.compile:
+        raise D2lkitError(f"{spec.name} does not take --compile")
     optimizer = spec.optimizer(net.parameters(), config.lr)
     step = SCHEDULES[name](optimizer, config.lr, config.epochs)
     loss = spec.loss()
@@ -119,6 +130,8 @@ def run(spec: ModelSpec, config: TrainConfig) -> Report:
             device=config.device,
             progress=config.progress,
             max_batches=config.max_batches,
+            amp=amp,
+            channels_last=channels_last,
         )
         for key in ("train_loss", "train_acc", "test_acc"):
             curves[key].append(getattr(history, key)[-1])
@@ -133,7 +146,13 @@ def run(spec: ModelSpec, config: TrainConfig) -> Report:
         config,
         device=str(config.device),
         seconds=seconds,
-        settings={"scheduler": name, "limit": config.limit, "max_batches": config.max_batches},
+        settings={
+            "scheduler": name,
+            "limit": config.limit,
+            "max_batches": config.max_batches,
+            "amp": "off" if amp is None else str(amp).removeprefix("torch."),
+            "channels_last": channels_last,
+        },
         results={
             "train_loss": curves["train_loss"][-1],
             "train_acc": curves["train_acc"][-1],
