@@ -48,9 +48,12 @@ class ModelSpec:
     optimizer(params, lr) -> a torch optimizer.
     lr, batch_size and epochs are the book's; resize is the input side length the data is
     resized to (None: the dataset's own). `kind` names the runner (`d2lkit.runs.RUNNERS`):
-    "image-classifier", "k-fold-regression", "language-model" or "seq2seq". num_steps (a sequence
-    length) and grad_clip (a global gradient-norm bound) are the sequence models'. book holds the book's
-    reported final values, e.g. {"train_loss": 0.447, "train_acc": 0.848, "test_acc": 0.836}.
+    "image-classifier", "k-fold-regression", "language-model", "seq2seq", "optimizer-regression"
+    or "scheduled-classifier". num_steps (a sequence length) and grad_clip (a global gradient-norm
+    bound) are the sequence models'. book holds the book's reported final values, e.g.
+    {"train_loss": 0.447, "train_acc": 0.848, "test_acc": 0.836}. A model trained several ways
+    (chapter 11's optimisers and schedules) lists them in `variants`, picked by the option
+    `variant_option` names; `TrainConfig.for_spec` takes the picked one's settings.
     """
 
     name: str
