@@ -2,6 +2,7 @@
 
     d2lkit train MODEL [--epochs N] [--lr X] [--batch-size N] [--device auto|cpu|cuda] [--out DIR]
                        [--amp | --no-amp] [--amp-dtype bf16|fp16] [--[no-]channels-last] [--compile]
+                       [--optimizer NAME [--concise]] [--scheduler NAME]
                        [--nproc N]
     d2lkit models
     d2lkit data list | verify [NAME] | path NAME
@@ -65,6 +66,8 @@ def _book_result(key: str, value: float) -> str:
         return f"{value:.1f} examples/sec (V100)"  # every speed in the book is on its V100
     if key == "tokens_per_sec":
         return f"{value:.1f} tokens/sec (V100)"
+    if key == "seconds_per_epoch":
+        return f"{value:.3f} sec/epoch"  # 11.5-11.10, as the book prints it
     if key == "perplexity":
         return f"perplexity {value:.1f}"
     if key.endswith("log_rmse"):
@@ -111,6 +114,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
         compile=args.compile,
         random_iter=args.random_iter,
         beam=args.beam,
+        optimizer=args.optimizer,
+        scheduler=args.scheduler,
+        concise=args.concise,
     )
     if args.nproc > 1 or distributed.launched_by_torchrun():
         report = distributed.run(spec, config, args.nproc, models.get)
@@ -236,6 +242,22 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         metavar="K",
         help="seq2seq: translate by beam search of width K (default: greedy)",
+    )
+    # checked by TrainConfig against the model's variants, so that a bad name is a one-line error
+    train.add_argument(
+        "--optimizer",
+        metavar="NAME",
+        help="airfoil: sgd, momentum, adagrad, rmsprop, adadelta, adam or yogi (default sgd)",
+    )
+    train.add_argument(
+        "--concise",
+        action="store_true",
+        help="airfoil: train with the torch.optim optimizer instead of the scratch one",
+    )
+    train.add_argument(
+        "--scheduler",
+        metavar="NAME",
+        help="lenet-schedule: constant, sqrt, multistep, cosine or cosine-warmup",
     )
     speed = train.add_argument_group(
         "speed",

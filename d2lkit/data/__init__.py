@@ -1,7 +1,8 @@
 """The book's datasets: a verified registry of files under one data root, Fashion-MNIST batches,
 the synthetic arrays of chapter 3, the Time Machine corpus of chapters 8-9 and the fra-eng
-translation pairs of chapters 9-10."""
+translation pairs of chapters 9-10, and the airfoil regression of chapter 11."""
 
+from d2lkit.data.airfoil import airfoil_tensors, get_data_ch11
 from d2lkit.data.arrays import load_array, synthetic_data
 from d2lkit.data.fashion_mnist import (
     TensorBatches,
@@ -28,6 +29,8 @@ from d2lkit.data.timemachine import (
 )
 
 __all__ = [
+    "airfoil_tensors",
+    "get_data_ch11",
     "build_array_nmt",
     "load_data_nmt",
     "preprocess_nmt",

@@ -11,9 +11,9 @@ from d2lkit.models.registry import MODELS, get, register
 from d2lkit.runs.spec import ModelSpec
 
 # isort: off
-from d2lkit.models import linear, mlp, cnn, rnn, attention, performance  # noqa: E402 - book order is registration order
+from d2lkit.models import linear, mlp, cnn, rnn, attention, optimization, performance  # noqa: E402 - book order is registration order
 # isort: on
 
 __all__ = ["CHAPTER_MODULES", "MODELS", "ModelSpec", "get", "register"]
 
-CHAPTER_MODULES = (linear, mlp, cnn, rnn, attention, performance)
+CHAPTER_MODULES = (linear, mlp, cnn, rnn, attention, optimization, performance)

@@ -33,6 +33,7 @@ __all__ = [
     "metrics",
     "prepare_out_dir",
     "seed_everything",
+    "variant_of",
     "write_outputs",
 ]
 
@@ -47,9 +48,12 @@ class ModelSpec:
     optimizer(params, lr) -> a torch optimizer.
     lr, batch_size and epochs are the book's; resize is the input side length the data is
     resized to (None: the dataset's own). `kind` names the runner (`d2lkit.runs.RUNNERS`):
-    "image-classifier", "k-fold-regression", "language-model" or "seq2seq". num_steps (a sequence
-    length) and grad_clip (a global gradient-norm bound) are the sequence models'. book holds the book's
-    reported final values, e.g. {"train_loss": 0.447, "train_acc": 0.848, "test_acc": 0.836}.
+    "image-classifier", "k-fold-regression", "language-model", "seq2seq", "optimizer-regression"
+    or "scheduled-classifier". num_steps (a sequence length) and grad_clip (a global gradient-norm
+    bound) are the sequence models'. book holds the book's reported final values, e.g.
+    {"train_loss": 0.447, "train_acc": 0.848, "test_acc": 0.836}. A model trained several ways
+    (chapter 11's optimisers and schedules) lists them in `variants`, picked by the option
+    `variant_option` names; `TrainConfig.for_spec` takes the picked one's settings.
     """
 
     name: str
@@ -67,6 +71,41 @@ class ModelSpec:
     num_steps: int | None = None
     grad_clip: float | None = None
     book: Mapping[str, float] = field(default_factory=dict)
+    # a model trained several ways, picked by one option (`variant_option`, e.g. "optimizer"):
+    # variant name -> the book's settings of that way ("lr", "batch_size", "epochs") and its
+    # results ("book"); the first is the default. `--concise` picks "<name>-concise".
+    variants: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    variant_option: str = ""
+
+
+_VARIANT_SETTINGS = ("lr", "batch_size", "epochs")
+
+
+def variant_of(spec: ModelSpec, choice: str | None, concise: bool = False) -> str:
+    """The name of the variant a run of `spec` picks (`choice`, else the first), or a one-line
+    error naming the choices; "" for a model without variants."""
+    if not spec.variants:
+        if choice is not None or concise:
+            raise D2lkitError(f"model {spec.name!r} is trained one way only: it takes no --concise")
+        return ""
+    base = choice or next(iter(spec.variants))
+    key = f"{base}-concise" if concise else base
+    if key not in spec.variants:
+        names = [name for name in spec.variants if not name.endswith("-concise")]
+        if base in spec.variants:
+            concise_names = [
+                n.removesuffix("-concise") for n in spec.variants if n.endswith("-concise")
+            ]
+            if not concise_names:
+                raise D2lkitError(f"model {spec.name!r} takes no --concise")
+            raise D2lkitError(
+                f"{spec.name}: {base} has no concise (torch.optim) version; --concise takes "
+                f"{', '.join(concise_names)}"
+            )
+        raise D2lkitError(
+            f"{spec.name}: unknown --{spec.variant_option} {base!r}; choose from {', '.join(names)}"
+        )
+    return key
 
 
 @dataclass(frozen=True)
@@ -93,6 +132,10 @@ class TrainConfig:
     random_iter: bool = False
     # seq2seq: decode the test sentences by beam search of this width (None: greedy)
     beam: int | None = None
+    # models with variants (`ModelSpec.variants`): the one picked, and torch's version of it
+    optimizer: str | None = None
+    scheduler: str | None = None
+    concise: bool = False
 
     def __post_init__(self) -> None:
         # here rather than in a runner, so that a bad name fails before any data is loaded
@@ -100,8 +143,17 @@ class TrainConfig:
 
     @classmethod
     def for_spec(cls, spec: ModelSpec, **overrides: Any) -> TrainConfig:
-        """The spec's book defaults, with every override that is not None."""
+        """The spec's book defaults (those of the variant picked, for a model with variants),
+        with every override that is not None."""
         config = cls(epochs=spec.epochs, lr=spec.lr, batch_size=spec.batch_size)
+        for option in ("optimizer", "scheduler"):
+            if overrides.get(option) is not None and option != spec.variant_option:
+                raise D2lkitError(f"model {spec.name!r} takes no --{option}")
+        choice = overrides.get(spec.variant_option) if spec.variant_option else None
+        key = variant_of(spec, choice, bool(overrides.get("concise")))
+        if key:
+            variant = spec.variants[key]
+            config = replace(config, **{k: variant[k] for k in _VARIANT_SETTINGS if k in variant})
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})
 
 
