@@ -20,6 +20,14 @@ from typing import Any
 GRADE_MODE_VARIABLE = "AUTOGRADER_MODE"
 
 
+class CheckFailed(AssertionError):
+    """A failed self-check. In Jupyter it shows its message alone, without the kit's stack frames
+    (IPython lets an exception render itself); it is still an error, which nbgrader scores zero."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"✗ {line}" if i == 0 else line for i, line in enumerate(str(self).splitlines())]
+
+
 def check(exercise_id: str, target: Any) -> None:
     if os.environ.get(GRADE_MODE_VARIABLE) == "grade":
         print(f"{exercise_id}: collected by the grader")
@@ -29,5 +37,5 @@ def check(exercise_id: str, target: Any) -> None:
     exercise = registry.get(exercise_id)
     result = engine.check_in_process(exercise, target, include_hidden=False)
     if not result.passed:
-        raise AssertionError(result.message())
+        raise CheckFailed(result.message())
     print(f"✓ {exercise.id}: {len(result.cases)} cases passed")

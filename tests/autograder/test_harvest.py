@@ -119,3 +119,21 @@ def test_the_references_prints_stay_off_the_graders_stdout(capsys):
     (result,) = engine.expected(exercise)
     assert torch.equal(result["output"], torch.full((2,), 2.0))
     assert capsys.readouterr().out == ""
+
+
+def test_a_failed_check_shows_its_message_without_the_kit_s_frames():
+    """In IPython (Jupyter's engine), the error a failed check raises renders as its message."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    shell = InteractiveShell.instance()
+    with capture_output() as shown:
+        result = shell.run_cell(
+            "from autograder import check\n"
+            "def softmax(X):\n    return X\n"
+            'check("ch03.softmax", softmax)'
+        )
+    assert isinstance(result.error_in_exec, AssertionError)
+    text = shown.stdout + shown.stderr
+    assert "✗ ch03.softmax: case" in text and "Traceback" not in text
+    assert "autograder/" not in text and "grade_cell.py" not in text
