@@ -71,8 +71,8 @@ check("ch04.evaluate_loss", evaluate_loss)
 #
 # The book's data (100 training and 100 test examples, 20 features) and its `train`: a linear model
 # without bias on the first `d` features, SGD with lr 0.01, batch 10, losses after epoch 1 and every
-# 20 epochs. Three features (degree 3, the truth) fit; one (degree 1) underfits; all 20 with
-# 1500 epochs fit the training set better than the test set.
+# 20 epochs. The first four features (1, x, x²/2!, x³/3!: degree 3, the truth) fit; the first two
+# (degree 1) underfit; all 20 with 1500 epochs fit the training set better than the test set.
 
 # %% tags=["demo"]
 torch.manual_seed(0)

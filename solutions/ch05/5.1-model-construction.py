@@ -71,8 +71,9 @@ print(net(X).shape)
 # from `state_dict()` and from `.to(device)`.
 #
 # The check needs a `MySequential` it can build from plain numbers, so the cell after yours gives
-# `SequentialMLP(*sizes)`: Linear, ReLU, Linear, ..., Linear on top of your class. No
-# `nn.Sequential` and not d2lkit's `MySequential`.
+# `SequentialMLP(*sizes)`: Linear, ReLU, Linear, ..., Linear on top of your class. Write the
+# chaining yourself: no `nn.Sequential` (called or subclassed; the grader reads your code for it)
+# and not d2lkit's `MySequential`.
 
 
 # %% tags=["solution"]

@@ -107,8 +107,8 @@ check("ch06.evaluate_accuracy_gpu", evaluate_accuracy_gpu)
 #    one pass over `train_iter`, then the test accuracy with `evaluate_accuracy_gpu`.
 #
 # Return a history dict with one value per epoch for `'train_loss'` (the average loss per
-# *example*: weigh each batch's mean by its size), `'train_acc'` and `'test_acc'`, and
-# `'examples_per_sec'` (training examples over training time). Print the book's summary lines
+# *example*: weigh each batch's mean by its size), `'train_acc'` and `'test_acc'`, and one number
+# for the whole run, `'examples_per_sec'` (training examples over total training time). Print the book's summary lines
 # if you like.
 
 

@@ -561,3 +561,30 @@ def test_no_finding_on_the_kits_notebooks(path: Path) -> None:
     for exercise in exercises:
         findings = scan(mine, given=given, **_exercise_args(exercise.id))
         assert findings == [], f"{exercise.id}: {[str(f) for f in findings]}"
+
+
+def test_5_1_my_sequential_may_not_lean_on_nn_sequential():
+    exercise = registry.get("ch05.my_sequential")
+    given = [
+        (0, "import torch\nfrom torch import nn\n"),
+        (2, "def SequentialMLP(*sizes):\n    return MySequential(nn.Linear(2, 3), nn.ReLU())\n"),
+    ]
+    rule = dict(target=exercise.target, forbidden=exercise.forbidden, given=given)
+    rule["reference"] = qualname(exercise.reference)
+    borrowed = [(1, "class MySequential(nn.Sequential):\n    pass\n")]
+    assert "torch.nn.Sequential" in scan(borrowed, **rule)[0].reason
+    own = [
+        (
+            1,
+            "class MySequential(nn.Module):\n"
+            "    def __init__(self, *blocks):\n"
+            "        super().__init__()\n"
+            "        for i, block in enumerate(blocks):\n"
+            "            self.add_module(str(i), block)\n\n"
+            "    def forward(self, X):\n"
+            "        for block in self.children():\n"
+            "            X = block(X)\n"
+            "        return X\n",
+        )
+    ]
+    assert scan(own, **rule) == []

@@ -128,7 +128,8 @@ EXERCISES = [
         cases=_sequential_cases,
         notebook=NB_BLOCKS,
         kind="module",
-        forbidden=("d2lkit.computation.MySequential",),
+        # "Sequential": nn.Sequential itself, subclassed or called (read from the code)
+        forbidden=("Sequential", "d2lkit.computation.MySequential"),
         description="your MySequential, built from layer sizes by the notebook's SequentialMLP",
     ),
     Exercise(
