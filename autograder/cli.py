@@ -22,7 +22,7 @@ def _size(text: str) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from autograder import gradebook, report, sandbox
+    from autograder import gradebook, report, roster, sandbox
     from autograder.grade import grade
     from autograder.isolate import Limits
     from autograder.submissions import discover
@@ -47,6 +47,9 @@ def _grade(args: argparse.Namespace) -> int:
         raise D2lkitError("--resume needs --out (the folder of the run to resume)")
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
+    if args.roster is not None and out is None:
+        raise D2lkitError("--roster needs --out (it shapes gradebook.csv)")
+    students = roster.read(args.roster) if args.roster is not None else None
     done = set(gradebook.load(out)) if args.resume else set()
     found = discover(args.paths)
     if not found.submissions:
@@ -76,12 +79,20 @@ def _grade(args: argparse.Namespace) -> int:
         _print_skipped(found.skipped)
         return 0
     records = {name: r for name, r in gradebook.load(out).items() if name in names}
-    path = gradebook.write_gradebook(out, records)
+    path = _write_gradebook(out, records, students)
     print(gradebook.table(records))
     _print_skipped(found.skipped)
     resumed = f" ({len(done & names)} kept from the last run)" if done & names else ""
     print(f"wrote {path} and {out / gradebook.RESULTS}/{resumed}")
     return 0
+
+
+def _write_gradebook(out: Path, records: dict, students: list[str] | None) -> Path:
+    from autograder import gradebook, roster
+
+    if students is None:
+        return gradebook.write_gradebook(out, records)
+    return roster.write_gradebook(out, records, students)
 
 
 def _print_skipped(skipped: list) -> None:
@@ -92,9 +103,11 @@ def _print_skipped(skipped: list) -> None:
 
 
 def _merge(args: argparse.Namespace) -> int:
-    from autograder import gradebook
+    from autograder import gradebook, roster
 
+    students = roster.read(args.roster) if args.roster is not None else None
     records = gradebook.merge(args.folders, args.out)
+    _write_gradebook(args.out, records, students)
     print(gradebook.table(records))
     print(f"wrote {args.out / gradebook.GRADEBOOK} and {args.out / gradebook.RESULTS}/")
     return 0
@@ -193,6 +206,11 @@ def parser() -> argparse.ArgumentParser:
         )
         sp.add_argument("--shard", help="grade only the K-th of N shards (K/N, K from 0)")
         sp.add_argument("--resume", action="store_true", help="keep the results already in --out")
+        sp.add_argument(
+            "--roster",
+            type=Path,
+            help="nbgrader's student CSV (id, ...): gradebook.csv by student, non-submitters too",
+        )
         sp.add_argument("-v", "--verbose", action="store_true", help="show each exercise's result")
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
@@ -209,6 +227,7 @@ def parser() -> argparse.ArgumentParser:
     m = sub.add_parser("merge", help="join the --out folders of shards into one gradebook")
     m.add_argument("folders", nargs="+", type=Path)
     m.add_argument("--out", type=Path, required=True)
+    m.add_argument("--roster", type=Path, help="nbgrader's student CSV: gradebook.csv by student")
     m.set_defaults(func=_merge)
 
     c = sub.add_parser("check", help="self-check one notebook on the visible cases")

@@ -28,6 +28,7 @@ from autograder.results import points
 from d2lkit.errors import D2lkitError
 
 RESULTS = "results"
+FEEDBACK = "feedback"
 GRADEBOOK = "gradebook.csv"
 
 
@@ -58,6 +59,8 @@ def save(out: Path, graded: Graded) -> None:
         "graded_by": graded_by(),
     }
     write_atomic(result_path(out, graded.submission.name), json.dumps(record, indent=2) + "\n")
+    name = graded.submission.name.replace("/", "__")
+    write_atomic(out / FEEDBACK / f"{name}.md", report.feedback(graded))
 
 
 def load(out: Path) -> dict[str, dict]:
@@ -83,7 +86,7 @@ def exercise_scores(record: dict) -> dict[str, tuple[float, float]]:
     return {k: (points(s), points(m)) for k, (s, m) in scores.items()}
 
 
-def _columns(records: Iterable[dict]) -> list[str]:
+def columns(records: Iterable[dict]) -> list[str]:
     """Exercise ids in the registry's order (any it does not know after them, sorted)."""
     ids = {i for r in records for i in exercise_scores(r)}
     order = {exercise_id: i for i, exercise_id in enumerate(registry.exercises())}
@@ -104,7 +107,7 @@ def is_late(record: dict) -> bool:
 def gradebook_text(records: dict[str, dict]) -> str:
     """gradebook.csv: a row per submission (sorted by name), a column per exercise, total, max,
     and `late` (1 for a submission the LMS marked late, else 0)."""
-    ids = _columns(records.values())
+    ids = columns(records.values())
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["submission", *ids, "total", "max", "late", "graded_by"])
@@ -151,7 +154,9 @@ def in_shard(name: str, shard: tuple[int, int]) -> bool:
 
 
 def merge(folders: Iterable[Path], out: Path) -> dict[str, dict]:
-    """Join shards' output folders into `out`: their results files and one gradebook."""
+    """Join shards' output folders into `out`: their results files, feedback pages and one
+    gradebook."""
+    folders = list(folders)
     merged: dict[str, dict] = {}
     for folder in folders:
         if not (folder / RESULTS).is_dir():
@@ -162,5 +167,7 @@ def merge(folders: Iterable[Path], out: Path) -> dict[str, dict]:
             merged[name] = record
     for name, record in merged.items():
         write_atomic(result_path(out, name), json.dumps(record, indent=2) + "\n")
-    write_gradebook(out, merged)
+    for folder in folders:
+        for page in sorted((folder / FEEDBACK).glob("*.md")):
+            write_atomic(out / FEEDBACK / page.name, page.read_text())
     return merged

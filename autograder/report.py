@@ -82,3 +82,21 @@ def details(g: Graded) -> str:
             message = r.message(staff=True)
             lines += ["       " + line for line in message.splitlines()[1:] or [message]]
     return "\n".join(lines)
+
+
+def feedback(g: Graded) -> str:
+    """The student's page (Markdown): each exercise's points, the first failed visible case in
+    full, and for hidden cases only the property that failed."""
+    lines = [f"# {g.submission.name}: {g.score} / {g.max_score}", ""]
+    if g.submission.late:
+        lines += ["Handed in late.", ""]
+    lines += ["| exercise | points |", "| --- | --- |"]
+    lines += [
+        f"| {r.exercise.title} | {r.score} / {r.exercise.points} |" for r in g.results.values()
+    ]
+    for r in g.results.values():
+        if not r.passed:
+            lines += ["", f"## {r.exercise.id}", "", "```", r.message(), "```"]
+    if g.notes:
+        lines += ["", "## Notes", "", *(f"- {n}" for n in g.notes)]
+    return "\n".join(lines) + "\n"

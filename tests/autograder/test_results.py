@@ -131,3 +131,12 @@ def test_a_third_of_the_points_is_written_as_people_write_it(tmp_path):
         gradebook.gradebook_text(gradebook.load(tmp_path)).splitlines()[1]
         == f"bob/ch99,1.33,1.33,2,0,{gradebook.graded_by()}"
     )
+
+
+def test_the_feedback_page_shows_points_and_hidden_cases_by_property(tmp_path):
+    gradebook.save(tmp_path, graded(lambda X: X * 2 + (X > 2)))
+    page = (tmp_path / gradebook.FEEDBACK / "alice__ch99.md").read_text()
+    assert page.startswith("# alice/ch99: 2 / 3")
+    assert "| ch99.double | 2 / 3 |" in page
+    assert "1 hidden case(s) failed: the output's values are wrong" in page
+    assert "expected" not in page
