@@ -21,6 +21,7 @@ import nbformat
 
 import d2lkit
 from autograder import registry
+from autograder.spec import Exercise
 
 CHECK_CELL = re.compile(r'^check\("(?P<id>[\w.]+)",\s*(?P<target>\w+)\)$')
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -47,10 +48,60 @@ def _defined_name(source: str) -> str:
     raise ValueError(f"a solution cell must define a function or class:\n{source[:200]}")
 
 
-def _cell_id(source: Path, index: int) -> str:
+def _cell_id(source: Path, index: int | str) -> str:
     # nbformat gives every new cell a random id; a stable one keeps a rebuild byte-identical,
     # so CI can tell a stale `.ipynb` from a fresh one
     return hashlib.sha1(f"{source.parent.name}/{source.stem}/{index}".encode()).hexdigest()[:8]
+
+
+HOW_GRADED = """\
+**How this notebook is graded.** Each exercise ends in a check cell: run it to test your code on
+the exercise's visible cases. `✓` means they pass; `✗` shows the first case that fails, what
+differs and, for a common mistake, a hint. When you hand the notebook in, the grader runs it in a
+sandbox and checks every exercise on its visible cases and on hidden ones you do not see; an
+exercise's points are shared among its cases, so a partly right answer earns part of them (unless
+the exercise says "all or nothing"). Write your code in the cells marked `YOUR CODE HERE`, keep
+the other code cells as they are, don't call what an exercise asks you to write yourself (the
+grader reads your code for it), and hand in this file the way your course asks."""
+
+
+def grading_line(exercise: Exercise) -> str:
+    """The line above an exercise's check cell: its points and its cases, from its spec."""
+    cases = exercise.cases()
+    visible = sum(c.visible for c in cases)
+    hidden = len(cases) - visible
+    words = [
+        f"**`{exercise.id}`**: {_count(exercise.points, 'point')}",
+        f"{_count(visible, 'visible case')} checked below",
+    ]
+    if hidden:
+        words.append(f"{_count(hidden, 'hidden case')} more when graded")
+    words.append("all or nothing" if exercise.all_or_nothing else "points shared among the cases")
+    return " · ".join(words)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _with_grading_lines(source: Path, cells: list) -> list:
+    """The cells with the grading note after the title and a line above each check cell."""
+    out = []
+    for index, cell in enumerate(cells):
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        exercise = next(
+            (e for e in registry.for_notebook(source.stem) if e.grade_id == grade_id), None
+        )
+        if exercise is not None and cell.metadata["nbgrader"].get("grade"):
+            line = nbformat.v4.new_markdown_cell(grading_line(exercise))
+            line.id = _cell_id(source, f"{index}-points")
+            out.append(line)
+        out.append(cell)
+        if index == 0 and registry.for_notebook(source.stem):
+            note = nbformat.v4.new_markdown_cell(HOW_GRADED)
+            note.id = _cell_id(source, "how-graded")
+            out.append(note)
+    return out
 
 
 def convert(source: Path) -> nbformat.NotebookNode:
@@ -93,6 +144,7 @@ def convert(source: Path) -> nbformat.NotebookNode:
             f"{source}: no grade cell for {', '.join(missing)}; each needs a cell that is exactly "
             '`check("<id>", <target>)`'
         )
+    nb.cells = _with_grading_lines(source, nb.cells)
     nb.metadata = {
         "kernelspec": KERNELSPEC,
         "language_info": {"name": "python"},

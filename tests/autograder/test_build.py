@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import d2lkit
-from autograder import build
+from autograder import build, registry
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "solutions" / "ch02" / "2.6-probability.py"
@@ -35,3 +35,15 @@ def test_every_released_notebook_records_the_kit_version_that_released_it():
         assert version == d2lkit.__version__, path
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert f'\nversion = "{d2lkit.__version__}"\n' in pyproject, "one version: d2lkit.__version__"
+
+
+def test_every_released_exercise_says_its_points_and_cases_above_its_check():
+    for path in sorted(ROOT.glob("assignments/ch*/*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        exercises = {e.grade_id: e for e in registry.for_notebook(path.stem)}
+        if exercises:
+            assert "How this notebook is graded" in "".join(cells[1]["source"]), path
+        for before, cell in zip(cells, cells[1:]):
+            grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
+            if grade_id in exercises and cell["metadata"]["nbgrader"].get("grade"):
+                assert "".join(before["source"]) == build.grading_line(exercises[grade_id]), path
