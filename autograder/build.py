@@ -75,7 +75,7 @@ def grading_line(exercise: Exercise) -> str:
         f"{_count(visible, 'visible case')} checked below",
     ]
     if hidden:
-        words.append(f"{_count(hidden, 'hidden case')} more when graded")
+        words.append(f"{_count(hidden, 'more hidden case')} when graded")
     words.append("all or nothing" if exercise.all_or_nothing else "points shared among the cases")
     return " · ".join(words)
 
