@@ -33,7 +33,7 @@ from autograder.delivery import NotebookRun
 from autograder.isolate import CELL_TIMEOUT, Limits
 from autograder.results import ExerciseResult, Problem, points
 from autograder.spec import Exercise
-from autograder.submissions import NOTEBOOK_FILE_CAP, Submission, find_submissions
+from autograder.submissions import NOTEBOOK_FILE_CAP, Submission, find_submissions, read_cells
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def demo_cells(stem: str) -> frozenset[str]:
         return frozenset()
     path = sandbox.PACKAGE_ROOT / "solutions" / exercises[0].chapter / f"{stem}.ipynb"
     try:
-        cells = _notebook_cells(path)
+        cells = read_cells(path)
     except (OSError, ValueError):
         return frozenset()
     return frozenset(
@@ -82,23 +82,6 @@ def demo_cells(stem: str) -> frozenset[str]:
         for c in cells
         if c.get("metadata", {}).get("autograder", {}).get("demo") and c.get("id")
     )
-
-
-def _notebook_cells(path: Path) -> list[dict]:
-    """The cells of a version 4 notebook, read as the JSON it is. nbformat's reader would validate
-    it against a schema, and importing its validator alone costs the grader over a second (a
-    grammar that jsonschema's format checks build); the grader needs only each cell's type, id,
-    metadata and source, and checks those."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(nb, dict) or nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
-        raise ValueError("not a version 4 Jupyter notebook")
-    for cell in nb["cells"]:
-        source = cell.get("source") if isinstance(cell, dict) else None
-        if isinstance(source, list) and all(isinstance(line, str) for line in source):
-            cell["source"] = "".join(source)
-        elif not isinstance(source, str):
-            raise ValueError("a cell without its source text")
-    return nb["cells"]
 
 
 def _cells(path: Path, skip_demos: bool, stem: str | None = None) -> list[str]:
@@ -109,7 +92,7 @@ def _cells(path: Path, skip_demos: bool, stem: str | None = None) -> list[str]:
     skipped = demo_cells(stem or path.stem) if skip_demos else frozenset()
     return [
         c["source"]
-        for c in _notebook_cells(path)
+        for c in read_cells(path)
         if c.get("cell_type") == "code" and c.get("id") not in skipped
     ]
 
@@ -123,7 +106,7 @@ def released_cells(stem: str) -> tuple[str, ...]:
         return ()
     path = sandbox.PACKAGE_ROOT / "assignments" / exercises[0].chapter / f"{stem}.ipynb"
     try:
-        return tuple(c["source"] for c in _notebook_cells(path) if c.get("cell_type") == "code")
+        return tuple(c["source"] for c in read_cells(path) if c.get("cell_type") == "code")
     except (OSError, ValueError):
         return ()
 
