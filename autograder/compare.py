@@ -157,6 +157,12 @@ def forbidden_calls(exercise: Exercise, student: dict) -> list[str]:
     return hits
 
 
+def reference_path(exercise: Exercise) -> str:
+    """`module:qualname` of the exercise's reference: how the kernel (`harvest.resolve`) and the
+    student kit's registry import it."""
+    return f"{exercise.reference.__module__}:{exercise.reference.__qualname__}"
+
+
 def qualname(reference: Any) -> str:
     return f"{reference.__module__}.{reference.__qualname__}"
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import torch
 
 from autograder import cgroups, delivery, engine, pool, registry, sandbox, scratch
-from autograder.compare import qualname
+from autograder.compare import qualname, reference_path
 from autograder.delivery import NotebookRun
 from autograder.isolate import CELL_TIMEOUT, Limits
 from autograder.results import ExerciseResult, Problem, points
@@ -136,12 +136,6 @@ def not_from_scratch(stem: str, cells: list[str], exercises: list[Exercise]) -> 
                 "forbidden",
             )
     return problems
-
-
-def reference_path(exercise: Exercise) -> str:
-    """`module:qualname` of the exercise's reference, which the kernel imports
-    (`harvest.resolve`) to stand in for its target while the notebook's other exercises run."""
-    return f"{exercise.reference.__module__}:{exercise.reference.__qualname__}"
 
 
 def _judge(submission: Submission, runs: dict[str, NotebookRun], include_hidden: bool) -> Graded:

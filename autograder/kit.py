@@ -25,7 +25,7 @@ import torch
 
 import d2lkit
 from autograder import engine, kit_source, registry
-from autograder.compare import qualname
+from autograder.compare import reference_path
 from autograder.spec import Exercise, Stored, VisibleCases
 
 KIT_DIR = "student-kit"
@@ -113,8 +113,8 @@ def visible_data(exercises: list[Exercise]) -> dict[str, VisibleCases]:
         stored = Stored(tuple(p for _, p in chosen), engine.expected(e, include_hidden=False))
         if e.origin == "book" and _tensor_bytes(stored) > STORED_CAP:
             stored = None
-        module, _, name = qualname(e.reference).rpartition(".")
-        data[e.id] = VisibleCases(tuple(case for case, _ in chosen), stored, (module, name))
+        cases = tuple(case for case, _ in chosen)
+        data[e.id] = VisibleCases(cases, stored, reference_path(e))
     return data
 
 

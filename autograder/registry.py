@@ -14,7 +14,7 @@ import pickle
 import pkgutil
 from pathlib import Path
 
-from autograder import checks
+from autograder import checks, harvest
 from autograder.spec import Exercise, ReferenceName, Stored, VisibleCases
 
 VISIBLE = Path(__file__).resolve().parent / "visible"
@@ -46,14 +46,11 @@ def _visible() -> dict[str, VisibleCases]:
 
 
 def _from_kit(exercise: Exercise, visible: VisibleCases) -> Exercise:
-    module, name = visible.reference
     if visible.stored is None:
         # a book network too heavy to store: the kit ships its reference and runs it
-        reference = importlib.import_module(module)
-        for part in name.split("."):
-            reference = getattr(reference, part)
+        reference = harvest.resolve(visible.reference)
     else:
-        reference = ReferenceName(module, name)
+        reference = ReferenceName(*visible.reference.split(":"))
     cases = functools.partial(tuple, visible.cases)
     return dataclasses.replace(exercise, reference=reference, cases=cases)
 

@@ -146,11 +146,11 @@ class Stored:
 class VisibleCases:
     """An exercise as the student kit's data holds it (`autograder/visible/chNN.pkl`): its visible
     cases, their payloads and expected outputs (`stored`; None for a book network too heavy to
-    store, whose book reference the kit runs), and the reference's module and qualified name."""
+    store, whose book reference the kit runs), and the reference's `module:qualname` path."""
 
     cases: tuple[Case, ...]
     stored: Stored | None
-    reference: tuple[str, str]
+    reference: str
 
 
 class ReferenceName:

@@ -10,7 +10,8 @@ import nbformat
 import pytest
 
 from autograder import engine, grade_cell, harvest, registry
-from autograder.grade import grade, reference_path
+from autograder.compare import reference_path
+from autograder.grade import grade
 
 ROOT = Path(__file__).resolve().parents[2]
 SOFTMAX_NB = ROOT / "solutions" / "ch03" / "3.6-softmax-regression-scratch.ipynb"
