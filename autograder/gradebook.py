@@ -99,6 +99,11 @@ def graded_by() -> str:
     return f"d2lkit {d2lkit.__version__}"
 
 
+def version_of(record: dict) -> str:
+    """The kit version a results file was graded by ("" for files written before it was kept)."""
+    return record.get("extra_data", {}).get("graded_by", "")
+
+
 def is_late(record: dict) -> bool:
     """Whether a results file's submission was late (files written before the mark: not late)."""
     return bool(record.get("extra_data", {}).get("late"))
@@ -116,7 +121,7 @@ def gradebook_text(records: dict[str, dict]) -> str:
         cells = [scores[i][0] if i in scores else "" for i in ids]
         maximum = points(sum(m for _, m in scores.values()))
         late = int(is_late(records[name]))
-        version = records[name].get("extra_data", {}).get("graded_by", "")
+        version = version_of(records[name])
         writer.writerow([name, *cells, records[name]["score"], maximum, late, version])
     return buffer.getvalue()
 

@@ -10,16 +10,17 @@ from autograder.results import ExerciseResult, points
 def tests(r: ExerciseResult) -> list[dict]:
     """An exercise's Gradescope tests: its visible cases' share, shown to the student at once, and
     its hidden cases' share, shown once grades are published (`after_published`) and saying only
-    which property failed. An all-or-nothing exercise with hidden cases is one hidden test.
+    which property failed. An all-or-nothing exercise with hidden cases is one hidden test; one
+    that could not be judged is one visible test with the reason.
     `extra_data` carries the exercise id and each case's verdict as data."""
     exercise = r.exercise
     visible = tuple(c for c in r.cases if c.case.visible)
     hidden = tuple(c for c in r.cases if not c.case.visible)
-    has_hidden = bool(hidden) or (not r.cases and any(not c.visible for c in exercise.cases()))
+    # an exercise that could not be judged is one visible test: its reason is about the notebook
     parts = [("", r.cases, "visible")]
-    if has_hidden and exercise.all_or_nothing:
+    if hidden and exercise.all_or_nothing:
         parts = [("", r.cases, "after_published")]
-    elif has_hidden and r.cases:
+    elif hidden:
         parts = [("", visible, "visible"), (" (hidden cases)", hidden, "after_published")]
     out = []
     # the last part takes what the others leave, so that the parts add up to the rounded whole

@@ -66,7 +66,7 @@ def gradebook_text(records: dict[str, dict], roster: list[str]) -> str:
         total = points(sum(cells))
         maximum = points(sum(full.get(i, 0) for i in columns))
         late = int(any(gradebook.is_late(r) for r in handed_in))
-        version = next((r.get("extra_data", {}).get("graded_by", "") for r in handed_in), "")
+        version = next((gradebook.version_of(r) for r in handed_in), "")
         status = "not on the roster" if student in extra else "" if handed_in else "not submitted"
         writer.writerow([student, *cells, total, maximum, late, version, status])
     return buffer.getvalue()
