@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from autograder import engine, kit, registry
+from autograder import engine, kit, kit_source, registry
 from autograder.spec import Stored
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -173,3 +173,20 @@ def test_every_released_notebook_self_checks_in_the_kit(installed, tmp_path, cha
         graded = {e.grade_id for e in registry.exercises().values() if e.chapter == chapter}
         assert set(verdicts) >= graded
         assert {verdicts[g] for g in graded} == {want}, (student, verdicts)
+
+
+def test_stripping_a_kit_only_name_keeps_a_library_s_namesake():
+    source = (
+        "from torch import sigmoid\n"
+        "from d2lkit.mlp import relu, sigmoid as s\n"
+        "from .helpers import sigmoid\n\n\n"
+        "def sigmoid(X):\n    return X\n\n\n"
+        "__all__ = ['relu', 'sigmoid']\n"
+    )
+    stripped = kit_source.strip(source, {"sigmoid"})
+    kept = [line for line in stripped.splitlines() if line]
+    assert kept == [
+        "from torch import sigmoid",
+        "from d2lkit.mlp import relu",
+        "__all__ = ['relu']",
+    ]
