@@ -15,6 +15,7 @@ from nbgrader.preprocessors import (
 
 from autograder.autograde import GradeInSandbox
 from autograder.isolate import CELL_TIMEOUT
+from autograder.lms_collector import LmsCollector
 
 c = get_config()  # noqa: F821 - injected by nbgrader
 
@@ -49,3 +50,8 @@ c.IgnorePattern.pattern = r"(UserWarning|DeprecationWarning|FutureWarning|warnin
 
 # a student who deletes a grade cell gets it back at autograde, so the exercise is still graded
 c.OverwriteCells.add_missing_cells = True
+
+# `nbgrader zip_collect` reads an LMS's download (Canvas or Moodle file names) as `autograder grade`
+# does: whose file it is from its name, which released notebook it is from its cells, and only each
+# student's newest upload of a notebook (autograder/lms_collector.py). The roster's ids are the logins.
+c.ZipCollectApp.collector_plugin = LmsCollector
