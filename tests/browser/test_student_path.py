@@ -71,11 +71,9 @@ def _output(cell) -> str:
     )
 
 
-def _open(driver, lab) -> None:
-    """Opens the notebook, waits for its kernel, and folds the file browser away."""
+def _idle(driver) -> None:
     from selenium.webdriver.support import expected_conditions as ec
 
-    driver.get(lab.lab_url(NOTEBOOK))
     _wait(
         driver,
         ec.presence_of_element_located(
@@ -86,6 +84,14 @@ def _open(driver, lab) -> None:
         ),
         "the notebook's kernel to be idle",
     )
+
+
+def _open(driver, lab) -> None:
+    """Opens the notebook, waits for its kernel, and folds the file browser away."""
+    from selenium.webdriver.support import expected_conditions as ec
+
+    driver.get(lab.lab_url(NOTEBOOK))
+    _idle(driver)
     browser_tab = _wait(
         driver,
         ec.element_to_be_clickable(
@@ -132,6 +138,8 @@ def _run_all(driver) -> None:
 
 
 def _screenshot(driver, cell, path: Path) -> Path:
+    """The page once the run is over, `cell` at the bottom of the view."""
+    _idle(driver)
     driver.execute_script("arguments[0].scrollIntoView({block: 'end'})", cell)
     driver.save_screenshot(str(path))
     if os.environ.get("D2LKIT_SCREENSHOTS"):
