@@ -10,6 +10,7 @@ Screenshots of both land in the test's temporary folder (the path is printed), a
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import warnings
@@ -171,13 +172,14 @@ def test_check_cell_in_jupyterlab(chromium, jupyterlab, tmp_path):
     _type(chromium, solution, RIGHT)
     _run_all(chromium)
     passed = _wait(chromium, lambda d: "✓" in _output(check) and _output(check), "the ✓ line")
-    assert passed.strip() == f"✓ {EXERCISE}: 3 cases passed"
+    assert re.fullmatch(rf"✓ {re.escape(EXERCISE)}: \d+ cases passed", passed.strip())
     _screenshot(chromium, check, tmp_path / "check-pass.png")
 
     _type(chromium, solution, WRONG)
     _run_all(chromium)
     failed = _wait(chromium, lambda d: "✗" in _output(check) and _output(check), "the ✗ message")
-    assert failed.startswith(f"✗ {EXERCISE}: case 'large magnitudes")
+    # the first failing case, then the hint of autograder/checks/ch03/softmax_scratch.py
+    assert failed.startswith(f"✗ {EXERCISE}: case '")
     assert "hint: exp overflows" in failed
     assert "subtract each row's maximum" in failed
     # the message alone: no traceback, none of the kit's frames
