@@ -163,10 +163,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from autograder import classreport
+    from autograder.classreport import make
 
     html = args.html if args.html is not None else args.out / "report"
-    written = classreport.write(args.out, html, args.threshold)
+    written = make.write(args.out, html, args.threshold)
     print(f"wrote {written[0]} and {(len(written) - 1) // 2} chapter page(s), each with its CSV")
     return 0
 

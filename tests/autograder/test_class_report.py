@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from autograder import gradebook
-from autograder.classreport import figures, similar, write
+from autograder.classreport import figures, similar
+from autograder.classreport.make import write
 from autograder.cli import main
 from autograder.results import WORDS, CaseResult, Failure
 from autograder.spec import Case
