@@ -106,10 +106,12 @@ def chapter_of(exercise_id: str) -> str:
 
 
 def anonymised(message: str, submission: str) -> str:
-    """`message` with the submission's name parts (`alice` of `alice/ch03`) replaced by
-    `<student>`; the chapter part stays."""
-    for part in re.split(r"[/\\]", submission):
-        if len(part) > 1 and not re.fullmatch(r"ch\d\d", part):
+    """`message` with the submission's name parts (`alice` of `alice/ch03`, `alice` and `1234` of
+    an LMS's `alice_1234`) replaced by `<student>`; the chapter part stays."""
+    folders = re.split(r"[/\\]", submission)
+    parts = {*folders, *(p for f in folders for p in re.split(r"[_\s]+", f))}
+    for part in sorted(parts, key=len, reverse=True):
+        if len(part) > 2 and not re.fullmatch(r"ch\d\d", part):
             pattern = rf"(?<!\w){re.escape(part)}(?!\w)"
             message = re.sub(pattern, "<student>", message, flags=re.IGNORECASE)
     lines = message.strip().splitlines()

@@ -143,6 +143,8 @@ def test_examples_are_what_students_read_without_their_names():
         hidden.example == f"a hidden case: {WORDS['values']}\nhint: exp overflows for large inputs"
     )
     assert figures.anonymised("Alice/ALICE/alicex", "alice/ch03") == "<student>/<student>/alicex"
+    lms = figures.anonymised("alice_1234 (user 1234) in ch03", "alice_1234")
+    assert lms == "<student> (user <student>) in ch03"
 
 
 def test_the_hardest_exercise_comes_first_then_the_lowest_pass_rate():
