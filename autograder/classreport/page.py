@@ -4,7 +4,7 @@ or a submission is escaped."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from html import escape
 
 from autograder.classreport.figures import ChapterFigures, ExerciseFigures
@@ -55,7 +55,7 @@ def _anchor(exercise: str) -> str:
     return "ex-" + "".join(c if c.isalnum() else "-" for c in exercise)
 
 
-def _table(header: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
+def _table(header: list[str], rows: list[list[str]], numeric: Collection[int] = ()) -> str:
     """A table of already escaped cells; the columns in `numeric` are right-aligned."""
     head = "".join(f"<th>{h}</th>" for h in header)
     body = "".join(
