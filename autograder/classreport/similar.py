@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from d2lkit.errors import D2lkitError
+
 THRESHOLD = 0.8
 """The lowest score a pair is shown at, unless `--threshold` says otherwise."""
 
@@ -49,4 +51,7 @@ def find(out_dir: Path, chapter: str, threshold: float) -> Found | Unavailable:
         from autograder import similarity
     except ImportError:
         return Unavailable("this kit has no similarity check (autograder.similarity)")
-    return similarity.find(out_dir, chapter, threshold)
+    try:
+        return similarity.find(out_dir, chapter, threshold)
+    except D2lkitError as exc:  # the rest of the report stands without it
+        return Unavailable(f"the similarity check could not run: {exc}")

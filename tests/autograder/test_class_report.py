@@ -22,6 +22,7 @@ from autograder.classreport.make import write
 from autograder.cli import main
 from autograder.results import WORDS, CaseResult, Failure
 from autograder.spec import Case
+from d2lkit.errors import D2lkitError
 
 ROOT = Path(__file__).resolve().parents[2]
 STUDENTS = [f"student{i:02d}" for i in range(20)]
@@ -265,6 +266,15 @@ def test_without_the_similarity_module_the_section_says_so(monkeypatch):
     monkeypatch.setitem(sys.modules, "autograder.similarity", None)  # import raises
     found = similar.find(Path("."), "ch98", similar.THRESHOLD)
     assert isinstance(found, similar.Unavailable)
+
+
+def test_a_similarity_check_that_cannot_run_leaves_the_rest_of_the_report(monkeypatch):
+    def find(out_dir, chapter, threshold):
+        raise D2lkitError("no notebooks beside the results")
+
+    monkeypatch.setitem(sys.modules, "autograder.similarity", types.SimpleNamespace(find=find))
+    found = similar.find(Path("."), "ch98", similar.THRESHOLD)
+    assert isinstance(found, similar.Unavailable) and "no notebooks" in found.reason
 
 
 def test_a_folder_without_results_is_a_one_line_error(tmp_path, capsys):
