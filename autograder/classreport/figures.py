@@ -263,7 +263,7 @@ CSV_COLUMNS = (
 )
 
 
-def csv_row(rank: int, e: ExerciseFigures) -> list:
+def _csv_row(rank: int, e: ExerciseFigures) -> list:
     case, hint = (e.cases or (None,))[0], (e.hints or (None,))[0]
     return [
         rank,
@@ -286,5 +286,5 @@ def csv_text(chapter: ChapterFigures) -> str:
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for rank, e in enumerate(chapter.exercises, 1):
-        writer.writerow(csv_row(rank, e))
+        writer.writerow(_csv_row(rank, e))
     return buffer.getvalue()
