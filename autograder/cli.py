@@ -1,4 +1,4 @@
-"""`autograder`: grade, check, release, build, validate, demo."""
+"""`autograder`: grade, check, release, build, validate, demo, report."""
 
 from __future__ import annotations
 
@@ -162,12 +162,22 @@ def _validate(args: argparse.Namespace) -> int:
     return 0 if validate.validate(args.root, jobs=args.jobs) else 1
 
 
+def _report(args: argparse.Namespace) -> int:
+    from autograder.classreport import make
+
+    html = args.html if args.html is not None else args.out / "report"
+    written = make.write(args.out, html, args.threshold)
+    print(f"wrote {written[0]} and {(len(written) - 1) // 2} chapter page(s), each with its CSV")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     args.paths = [args.root / "samples" / "class"]
     return _grade(args)
 
 
 def parser() -> argparse.ArgumentParser:
+    from autograder.classreport import similar
     from autograder.isolate import CELL_TIMEOUT
 
     p = argparse.ArgumentParser(prog="autograder", description=__doc__)
@@ -256,6 +266,17 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--root", type=Path, default=root)
     v.add_argument("--jobs", type=int, default=2)
     v.set_defaults(func=_validate)
+
+    rp = sub.add_parser("report", help="the class report of a graded --out folder (HTML, CSV)")
+    rp.add_argument("out", type=Path, help="the folder `autograder grade --out` wrote")
+    rp.add_argument("--html", type=Path, help="write the pages here (default OUT/report)")
+    rp.add_argument(
+        "--threshold",
+        type=float,
+        default=similar.THRESHOLD,
+        help=f"the lowest similarity score a pair is shown at (default {similar.THRESHOLD:g})",
+    )
+    rp.set_defaults(func=_report)
     return p
 
 

@@ -101,15 +101,20 @@ class CaseResult:
         return None if self.failure is None else self.failure.text
 
     def record(self) -> dict:
-        """The case as data for the results file: no inputs, no expected values."""
+        """The case as data for the results file. A failed visible case adds its `message` (with
+        its hint), which its student reads anyway, for the class report's examples; a hidden case
+        carries no message: no inputs, no expected values."""
         failure = self.failure
-        return {
+        record = {
             "case": self.case.name,
             "visible": self.case.visible,
             "passed": failure is None,
             "kind": None if failure is None else failure.kind,
             "hint_id": None if failure is None else failure.hint_id,
         }
+        if failure is not None and self.case.visible:
+            record["message"] = failure.text
+        return record
 
 
 def points(value: float) -> int | float:
