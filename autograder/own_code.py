@@ -48,12 +48,19 @@ def _released(stem: str, chapter: str) -> tuple[dict, ...]:
         return ()
 
 
+def _solution_cell(exercise: Exercise) -> dict | None:
+    """The released solution cell that defines the exercise's target."""
+    for cell in _released(exercise.notebook, exercise.chapter):
+        grade_id = _grade_id(cell) or ""
+        if grade_id.endswith("-solution") and _defines(cell["source"], exercise.target):
+            return cell
+    return None
+
+
 def stub(exercise: Exercise) -> str:
     """The released solution cell of `exercise` (its signature, docstring and placeholder)."""
-    for cell in _released(exercise.notebook, exercise.chapter):
-        if _grade_id(cell) == f"{exercise.grade_id}-solution":
-            return cell["source"]
-    return ""
+    cell = _solution_cell(exercise)
+    return cell["source"] if cell is not None else ""
 
 
 def notebook_code(path: Path, exercises: list[Exercise]) -> dict[str, str]:
@@ -68,7 +75,8 @@ def notebook_code(path: Path, exercises: list[Exercise]) -> dict[str, str]:
     by_grade_id = {_grade_id(c): c["source"] for c in cells if _grade_id(c)}
     found = {}
     for exercise in exercises:
-        source = by_grade_id.get(f"{exercise.grade_id}-solution")
+        released = _solution_cell(exercise)
+        source = by_grade_id.get(_grade_id(released)) if released is not None else None
         if source is None:
             given = [c["source"] for c in _released(exercise.notebook, exercise.chapter)]
             mine = scratch.student_cells([c["source"] for c in cells], given)
