@@ -132,6 +132,12 @@ def tokens(source: str) -> list[str]:
     return out
 
 
+def body_size(stream: list[str]) -> int:
+    """The number of tokens after the first statement (a definition's `def` or `class` line, its
+    signature however annotated): how much code the answer itself is."""
+    return len(stream) - stream.index(";") - 1 if ";" in stream else 0
+
+
 def _local(run: Iterable[str]) -> str:
     """A run of tokens with its placeholders renumbered by first appearance within it."""
     names: dict[str, str] = {}

@@ -17,9 +17,9 @@ How a pair is scored, per exercise, MOSS-like (`autograder.fingerprints`):
    others are rare.
 3. The score of a pair is the number of rare fingerprints they share over the number of
    fingerprints of the smaller of the two: the share of the shorter code that is found, rare, in
-   the other. 1.0: all of it; 0.5: half of it. A pair sharing fewer than `MIN_SHARED` rare
-   fingerprints is never listed, so short code (a one-line answer) never pairs, whatever its
-   score.
+   the other. 1.0: all of it; 0.5: half of it. Short code never pairs, whatever its score: code
+   whose body (after its `def` line) has fewer than `MIN_TOKENS` tokens (about two lines, such as
+   `return X @ w + b`), and a pair sharing fewer than `MIN_SHARED` rare fingerprints.
 
 `THRESHOLD` (0.5, or `threshold=`) is the score from which a pair is listed: at least half of the
 smaller answer is code that the two share and few others wrote. Honest students writing one of
@@ -47,6 +47,7 @@ THRESHOLD = 0.5
 COMMON = 0.1
 """The share of the class above which a fingerprint is common (MOSS's `-m`, as a fraction)."""
 MIN_SHARED = 4
+MIN_TOKENS = 30
 REFERENCE_NEAR = 0.95
 MIN_REFERENCE_TOKENS = 30
 
@@ -98,8 +99,10 @@ def is_reference(code: str, exercise: Exercise, reference: list[str] | None = No
     mine = fingerprints.canonical(code, exercise.target)
     if mine is None:
         return False
-    alike = difflib.SequenceMatcher(None, mine, reference, autojunk=False).ratio()
-    return mine == reference or alike >= REFERENCE_NEAR
+    if mine == reference:
+        return True
+    alike = difflib.SequenceMatcher(None, mine, reference, autojunk=False)
+    return alike.real_quick_ratio() >= REFERENCE_NEAR and alike.ratio() >= REFERENCE_NEAR
 
 
 def exercise_pairs(
@@ -113,6 +116,11 @@ def exercise_pairs(
     `base` is code nobody owns (the stub, the reference), left out."""
     left_out = set(fingerprints.kgrams(fingerprints.tokens(base))) if base else set()
     prints = {name: fingerprints.fingerprints(code, left_out) for name, code in sources.items()}
+    short = {
+        name
+        for name, code in sources.items()
+        if fingerprints.body_size(fingerprints.tokens(code)) < MIN_TOKENS
+    }
     frequency = Counter(fp for found in prints.values() for fp in found)
     most = max(2.0, common * len(prints))
     holders: dict[int, list[str]] = defaultdict(list)
@@ -125,7 +133,7 @@ def exercise_pairs(
         shared.update(combinations(names, 2))
     pairs = []
     for (a, b), count in shared.items():
-        if count < MIN_SHARED:
+        if count < MIN_SHARED or a in short or b in short:
             continue
         score = count / min(len(prints[a]), len(prints[b]))
         if score >= threshold:
