@@ -41,7 +41,9 @@ K = 5
 WINDOW = 4
 """Hashes per winnowing window: a shared run of K + WINDOW - 1 = 8 tokens is always seen."""
 
-LIBRARIES = frozenset({"torch", "nn", "F", "np", "numpy", "math", "random", "self", "d2l", "d2lkit"})
+LIBRARIES = frozenset(
+    {"torch", "nn", "F", "np", "numpy", "math", "random", "self", "d2l", "d2lkit"}
+)
 _KEPT = frozenset(dir(builtins)) | LIBRARIES
 _DROPPED = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER}
 _STRUCTURE = {tokenize.NEWLINE: ";", tokenize.INDENT: ">", tokenize.DEDENT: "<"}
@@ -182,9 +184,9 @@ class _Plain(ast.NodeTransformer):
         self.generic_visit(node)
         body = node.body
         first = body[0] if body else None
-        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-            if isinstance(first.value.value, str):
-                node.body = body[1:] or [ast.Pass()]
+        docstring = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+        if docstring and isinstance(first.value.value, str):
+            node.body = body[1:] or [ast.Pass()]
         return node
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:

@@ -63,7 +63,9 @@ def save(out: Path, graded: Graded) -> None:
     write_atomic(result_path(out, graded.submission.name), json.dumps(record, indent=2) + "\n")
     name = graded.submission.name.replace("/", "__")
     write_atomic(out / FEEDBACK / f"{name}.md", report.feedback(graded))
-    write_atomic(own_code.code_path(out, graded.submission.name), own_code.record(graded.submission))
+    write_atomic(
+        own_code.code_path(out, graded.submission.name), own_code.record(graded.submission)
+    )
 
 
 def load(out: Path) -> dict[str, dict]:

@@ -96,7 +96,9 @@ def own_code(submission: Submission) -> dict[str, str]:
 
 def record(submission: Submission) -> str:
     """The text of the submission's code file."""
-    return json.dumps({"submission": submission.name, "code": own_code(submission)}, indent=1) + "\n"
+    return (
+        json.dumps({"submission": submission.name, "code": own_code(submission)}, indent=1) + "\n"
+    )
 
 
 def load(out: Path) -> dict[str, dict[str, str]]:

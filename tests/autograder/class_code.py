@@ -25,7 +25,10 @@ NAMES = {
     "pred": ["preds", "pred", "predicted", "guess"],
 }
 
-_LABELS = '["t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"]'
+_LABELS = (
+    '["t-shirt", "trouser", "pullover", "dress", "coat", '
+    '"sandal", "shirt", "sneaker", "bag", "ankle boot"]'
+)
 
 VARIANTS: dict[str, list[str]] = {
     "ch03.synthetic_data": [

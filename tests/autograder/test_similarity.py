@@ -95,7 +95,9 @@ def test_code_that_does_not_parse_still_gives_tokens():
 
 
 def test_forty_students_with_the_same_natural_relu_do_not_pair():
-    relu = "def relu(X):\n    # zero out the negatives\n    return torch.max(X, torch.zeros_like(X))\n"
+    relu = (
+        "def relu(X):\n    # zero out the negatives\n    return torch.max(X, torch.zeros_like(X))\n"
+    )
     sources = {f"s{i}/ch04": relu.replace("negatives", f"negatives ({i})") for i in range(40)}
     assert similarity.exercise_pairs("ch04.relu", sources, threshold=0.0) == []
 
@@ -129,7 +131,9 @@ def _code_files(out: Path, code: dict[str, dict[str, str]]) -> None:
 def test_code_identical_to_the_reference_is_flagged_apart_never_as_a_pair(tmp_path):
     softmax = registry.exercises()["ch03.softmax"]
     reference = similarity._reference_source(softmax)
-    undocumented = re.sub(r'\n\s*""".*?"""', "\n    # shift by the row maximum", reference, 1, re.S)
+    undocumented = re.sub(
+        r'\n\s*""".*?"""', "\n    # shift by the row maximum", reference, count=1, flags=re.S
+    )
     disguised = undocumented.replace("X_exp", "e").replace("dim=-1", "dim = -1")
     assert similarity.is_reference(disguised, softmax)
     assert not similarity.is_reference(SOFTMAX, softmax)
@@ -198,7 +202,9 @@ def test_the_generated_class_planted_pairs_rank_above_every_honest_pair(graded_c
     assert min(p.score for p in planted) > max((p.score for p in honest), default=0.0)
     flagged = similarity.find(graded_class.out, "ch03")
     assert {(p.exercise, p.a, p.b) for p in flagged.pairs} == want
-    assert [p.score for p in flagged.pairs] == sorted((p.score for p in flagged.pairs), reverse=True)
+    assert [p.score for p in flagged.pairs] == sorted(
+        (p.score for p in flagged.pairs), reverse=True
+    )
     print(
         f"graded in {graded_class.seconds:.0f} s; similarity in {seconds:.1f} s; planted "
         f"{min(p.score for p in planted):.2f}-{max(p.score for p in planted):.2f}, best honest "
@@ -214,5 +220,8 @@ def test_the_generated_class_seeded_mistakes_fail_with_their_hint(graded_class):
             failed = [t for t in records[name]["tests"] if t["score"] < t["max_score"]]
             assert {t["extra_data"]["exercise"] for t in failed} == {exercise}
             assert any(hint in t.get("output", "") for t in failed)
-    honest = set(records) - {n for _, _, students in graded_class.manifest.mistakes.values() for n in students}
-    assert all(records[n]["score"] == sum(t["max_score"] for t in records[n]["tests"]) for n in honest)
+    mistaken = {n for _, _, students in graded_class.manifest.mistakes.values() for n in students}
+    honest = set(records) - mistaken
+    assert all(
+        records[n]["score"] == sum(t["max_score"] for t in records[n]["tests"]) for n in honest
+    )
