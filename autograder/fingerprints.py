@@ -60,8 +60,8 @@ def _raw(source: str) -> list[tokenize.TokenInfo]:
     try:
         for token in tokenize.generate_tokens(io.StringIO(text + "\n").readline):
             found.append(token)
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        pass
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        pass  # the tokens so far
     return found
 
 
@@ -213,16 +213,16 @@ def canonical(source: str, target: str) -> list[str] | None:
     text = python_source(textwrap.dedent(source))
     try:
         tree = ast.parse(text or "")
-    except SyntaxError:
-        return None
-    defined = [
-        node
-        for node in tree.body
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-        and node.name == target
-    ]
-    if not defined:
-        return None
-    node = _Plain().visit(defined[-1])
-    node.decorator_list = []
-    return tokens(ast.unparse(ast.fix_missing_locations(node)))
+        defined = [
+            node
+            for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            and node.name == target
+        ]
+        if not defined:
+            return None
+        node = _Plain().visit(defined[-1])
+        node.decorator_list = []
+        return tokens(ast.unparse(ast.fix_missing_locations(node)))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None  # not Python, or nested beyond what the parser or the unparser take

@@ -7,7 +7,8 @@ of the notebook's solution cell for it, the cell the release marks with the nbgr
 a new cell) gives the first of the student's own cells (those the release lacks,
 `scratch.student_cells`) that defines the target at the top level. Helpers in other cells are not
 included: the check compares like with like, one exercise's answer with another's. An exercise
-whose notebook is missing or unreadable has no entry. The file never reaches the student: it is
+whose notebook is missing or unreadable has no entry; code beyond `CODE_CAP` characters is cut
+(no answer is that long, and the check reads every character). The file never reaches the student: it is
 not in the Gradescope results or the feedback page.
 """
 
@@ -23,6 +24,7 @@ from autograder.spec import Exercise
 from autograder.submissions import NOTEBOOK_FILE_CAP, Submission, read_cells
 
 CODE = "code"
+CODE_CAP = 100_000
 
 
 def code_path(out: Path, name: str) -> Path:
@@ -82,7 +84,7 @@ def notebook_code(path: Path, exercises: list[Exercise]) -> dict[str, str]:
             mine = scratch.student_cells([c["source"] for c in cells], given)
             source = next((s for _, s in mine if _defines(s, exercise.target)), None)
         if source is not None:
-            found[exercise.id] = source
+            found[exercise.id] = source[:CODE_CAP]
     return found
 
 
