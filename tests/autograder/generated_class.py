@@ -13,7 +13,7 @@
   blank lines (`class_code.VERBATIM`), one renamed and reformatted by hand
   (`class_code.DISGUISED`: other names, comments, line breaks, `1.0` spelled `1.`).
 
-The fixture `graded_class` (`tests/autograder/conftest.py`) grades it once per session.
+The fixture `graded_class` (`tests/autograder/conftest.py`) grades it once per test run.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import random
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import registry, sandbox
@@ -50,7 +50,15 @@ class Manifest:
     students: list[str]
     planted: list[tuple[str, str, tuple[str, ...]]]
     mistakes: dict[str, tuple[str, str, list[str]]]
-    variant: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"students": self.students, "planted": self.planted, "mistakes": self.mistakes}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Manifest:
+        planted = [(a, b, tuple(exercises)) for a, b, exercises in data["planted"]]
+        mistakes = {k: (e, hint, list(names)) for k, (e, hint, names) in data["mistakes"].items()}
+        return cls(list(data["students"]), planted, mistakes)
 
     def copied(self, exercise: str, a: str, b: str) -> bool:
         """Whether `a` and `b` are a planted pair on `exercise`."""
@@ -138,7 +146,6 @@ def generate(folder: Path, seed: int = 0, students: int = STUDENTS) -> Manifest:
         rng.shuffle(honest)
         for i, n in enumerate(honest):
             code[n][exercise] = variants[i % len(variants)]
-            manifest.variant[n, exercise] = f"variant {i % len(variants) + 1}"
     for n in names:
         style = random.Random(f"{seed}/{n}")
         own = {e: restyle(c, by_id[e], style) for e, c in code[n].items()}
