@@ -24,7 +24,8 @@ How a pair is scored, per exercise, MOSS-like (`autograder.fingerprints`):
 `THRESHOLD` (0.5, or `threshold=`) is the score from which a pair is listed: at least half of the
 smaller answer is code that the two share and few others wrote. Honest students writing one of
 the usual solutions share only common fingerprints and score near 0; a copy, however renamed and
-reformatted, keeps its structure and scores near 1.
+reformatted, keeps its structure and scores well above it, though below 1 where part of it is code
+everybody writes (the generated class's copies: 0.68 to 0.86).
 
 Code identical, after the same normalisation, to the kit's reference for the exercise (or at
 least `REFERENCE_NEAR` alike, token by token; definitions of `MIN_REFERENCE_TOKENS` tokens or more,

@@ -10,8 +10,8 @@
 - seeded mistakes (`class_code.MISTAKES`): each wrong implementation made by a known number of
   students, one whose exercise hint fires (the manifest keeps the hint's words);
 - two planted copy pairs over several exercises each: one copy verbatim but for its comments and
-  blank lines (`class_code.VERBATIM`), one renamed and reformatted by hand
-  (`class_code.DISGUISED`: other names, comments, line breaks, `1.0` spelled `1.`).
+  blank lines (`class_copies.VERBATIM`), one renamed and reformatted by hand
+  (`class_copies.DISGUISED`: other names, comments, line breaks, `0.0` spelled `0.`).
 
 The fixture `graded_class` (`tests/autograder/conftest.py`) grades it once per test run.
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from autograder import registry, sandbox
 from autograder.own_code import stub
-from tests.autograder import class_code
+from tests.autograder import class_code, class_copies
 
 CHAPTER = "ch03"
 STUDENTS = 60
@@ -120,15 +120,15 @@ def generate(folder: Path, seed: int = 0, students: int = STUDENTS) -> Manifest:
     rng.shuffle(order)
     verbatim, disguised = order[:2], order[2:4]
     planted = [
-        (*verbatim, tuple(class_code.VERBATIM)),
-        (*disguised, tuple(class_code.DISGUISED)),
+        (*verbatim, tuple(class_copies.VERBATIM)),
+        (*disguised, tuple(class_copies.DISGUISED)),
     ]
     code: dict[str, dict[str, str]] = {n: {} for n in names}
     taken = {(n, e) for a, b, exercises in planted for e in exercises for n in (a, b)}
-    for exercise, source in class_code.VERBATIM.items():
+    for exercise, source in class_copies.VERBATIM.items():
         for n in verbatim:
             code[n][exercise] = source
-    for exercise, (original, copy) in class_code.DISGUISED.items():
+    for exercise, (original, copy) in class_copies.DISGUISED.items():
         code[disguised[0]][exercise], code[disguised[1]][exercise] = original, copy
     mistakes: dict[str, tuple[str, str, list[str]]] = {}
     pool = order[4:]
@@ -150,6 +150,6 @@ def generate(folder: Path, seed: int = 0, students: int = STUDENTS) -> Manifest:
         style = random.Random(f"{seed}/{n}")
         own = {e: restyle(c, by_id[e], style) for e, c in code[n].items()}
         if n == disguised[1]:  # the disguised copies are as written by hand
-            own.update({e: copy for e, (_, copy) in class_code.DISGUISED.items()})
+            own.update({e: copy for e, (_, copy) in class_copies.DISGUISED.items()})
         _write(folder / n, own)
     return manifest
