@@ -8,6 +8,8 @@ file in the same folder, then a rename), so a grader killed at any moment leaves
 results: `--resume` grades what has none, and the gradebook, made from the files alone, comes out
 the same. Shards (`--shard K/N`) split the class by a hash of each submission's name, so each
 shard's share does not depend on what else is in the class, and `merge` joins their folders.
+Staff-side, `OUT/code/<submission>.json` keeps each exercise's own code for the similarity check
+(`autograder.own_code`); it is written, merged and kept like the results.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import d2lkit
-from autograder import registry, report
+from autograder import own_code, registry, report
 from autograder.grade import Graded
 from autograder.results import points
 from d2lkit.errors import D2lkitError
@@ -61,6 +63,9 @@ def save(out: Path, graded: Graded) -> None:
     write_atomic(result_path(out, graded.submission.name), json.dumps(record, indent=2) + "\n")
     name = graded.submission.name.replace("/", "__")
     write_atomic(out / FEEDBACK / f"{name}.md", report.feedback(graded))
+    write_atomic(
+        own_code.code_path(out, graded.submission.name), own_code.record(graded.submission)
+    )
 
 
 def load(out: Path) -> dict[str, dict]:
@@ -159,8 +164,8 @@ def in_shard(name: str, shard: tuple[int, int]) -> bool:
 
 
 def merge(folders: Iterable[Path], out: Path) -> dict[str, dict]:
-    """Join shards' output folders into `out`: their results files, feedback pages and one
-    gradebook."""
+    """Join shards' output folders into `out`: their results files, feedback pages, code files and
+    one gradebook."""
     folders = list(folders)
     merged: dict[str, dict] = {}
     for folder in folders:
@@ -175,4 +180,6 @@ def merge(folders: Iterable[Path], out: Path) -> dict[str, dict]:
     for folder in folders:
         for page in sorted((folder / FEEDBACK).glob("*.md")):
             write_atomic(out / FEEDBACK / page.name, page.read_text())
+        for code in sorted((folder / own_code.CODE).glob("*.json")):
+            write_atomic(out / own_code.CODE / code.name, code.read_text())
     return merged
