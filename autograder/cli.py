@@ -177,7 +177,6 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    from autograder.classreport import similar
     from autograder.isolate import CELL_TIMEOUT
 
     p = argparse.ArgumentParser(prog="autograder", description=__doc__)
@@ -273,8 +272,7 @@ def parser() -> argparse.ArgumentParser:
     rp.add_argument(
         "--threshold",
         type=float,
-        default=similar.THRESHOLD,
-        help=f"the lowest similarity score a pair is shown at (default {similar.THRESHOLD:g})",
+        help="the lowest similarity score a pair is shown at (default: the similarity check's)",
     )
     rp.set_defaults(func=_report)
     return p

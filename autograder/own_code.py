@@ -43,16 +43,16 @@ def _defines(source: str, target: str) -> bool:
 
 
 @functools.cache
-def _released(stem: str, chapter: str) -> tuple[dict, ...]:
+def _cells(folder: str, stem: str, chapter: str) -> tuple[dict, ...]:
     try:
-        return tuple(read_cells(sandbox.PACKAGE_ROOT / "assignments" / chapter / f"{stem}.ipynb"))
+        return tuple(read_cells(sandbox.PACKAGE_ROOT / folder / chapter / f"{stem}.ipynb"))
     except (OSError, ValueError):
         return ()
 
 
-def _solution_cell(exercise: Exercise) -> dict | None:
-    """The released solution cell that defines the exercise's target."""
-    for cell in _released(exercise.notebook, exercise.chapter):
+def _solution_cell(exercise: Exercise, folder: str = "assignments") -> dict | None:
+    """The solution cell that defines the exercise's target, in the release (or `solutions`)."""
+    for cell in _cells(folder, exercise.notebook, exercise.chapter):
         grade_id = _grade_id(cell) or ""
         if grade_id.endswith("-solution") and _defines(cell["source"], exercise.target):
             return cell
@@ -63,6 +63,15 @@ def stub(exercise: Exercise) -> str:
     """The released solution cell of `exercise` (its signature, docstring and placeholder)."""
     cell = _solution_cell(exercise)
     return cell["source"] if cell is not None else ""
+
+
+def answer(exercise: Exercise) -> str:
+    """The kit's answer to `exercise` in its solutions notebook, without nbgrader's markers."""
+    cell = _solution_cell(exercise, "solutions")
+    if cell is None:
+        return ""
+    markers = ("### BEGIN SOLUTION", "### END SOLUTION")
+    return "\n".join(line for line in cell["source"].splitlines() if line.strip() not in markers)
 
 
 def notebook_code(path: Path, exercises: list[Exercise]) -> dict[str, str]:
@@ -80,7 +89,9 @@ def notebook_code(path: Path, exercises: list[Exercise]) -> dict[str, str]:
         released = _solution_cell(exercise)
         source = by_grade_id.get(_grade_id(released)) if released is not None else None
         if source is None:
-            given = [c["source"] for c in _released(exercise.notebook, exercise.chapter)]
+            given = [
+                c["source"] for c in _cells("assignments", exercise.notebook, exercise.chapter)
+            ]
             mine = scratch.student_cells([c["source"] for c in cells], given)
             source = next((s for _, s in mine if _defines(s, exercise.target)), None)
         if source is not None:

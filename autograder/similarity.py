@@ -9,8 +9,9 @@ How a pair is scored, per exercise, MOSS-like (`autograder.fingerprints`):
 1. Each submission's code is normalised (comments, docstrings, formatting, local names and literal
    values erased; APIs, attributes, keyword arguments and structure kept), hashed as runs of
    `fingerprints.K` tokens, and winnowed to its fingerprints. Runs that occur in the release's stub
-   (the signature and docstring every student starts from) or in the kit's reference (code that
-   is nobody's own, and close to the book's, which every student can read) are left out.
+   (the signature and docstring every student starts from) or in the kit's answers (the
+   reference item and the solutions notebook's cell: code that is nobody's own, and close to the
+   book's, which every student can read) are left out.
 2. Common code carries no evidence: a fingerprint found in more than `COMMON` of the class's
    submissions for the exercise (and in more than two) is common, as is the one natural
    solution of a short exercise such as `relu`, or a popular way of writing a longer one. The
@@ -27,7 +28,7 @@ the usual solutions share only common fingerprints and score near 0; a copy, how
 reformatted, keeps its structure and scores well above it, though below 1 where part of it is code
 everybody writes (the generated class's copies: 0.68 to 0.86).
 
-Code identical, after the same normalisation, to the kit's reference for the exercise (or at
+Code identical, after the same normalisation, to one of the kit's answers for the exercise (or at
 least `REFERENCE_NEAR` alike, token by token; definitions of `MIN_REFERENCE_TOKENS` tokens or more,
 so that a one-line answer is never flagged) is listed apart in `Found.reference` and never pairs.
 """
@@ -153,12 +154,15 @@ def find(
     found.skipped = sorted(set(gradebook.load(Path(out_dir))) - set(code))
     for exercise in exercises:
         sources = {name: c[exercise.id] for name, c in code.items() if exercise.id in c}
-        reference_source = _reference_source(exercise)
-        reference = fingerprints.canonical(reference_source, exercise.target)
-        matched = {n for n, c in sources.items() if is_reference(c, exercise, reference)}
+        # the kit's two answers: the reference item and the solutions notebook's cell
+        answers = [_reference_source(exercise), own_code.answer(exercise)]
+        canonical = [fingerprints.canonical(a, exercise.target) for a in answers]
+        matched = {
+            n for n, c in sources.items() if any(is_reference(c, exercise, r) for r in canonical)
+        }
         found.reference += [Match(exercise.id, n, sources[n]) for n in sorted(matched)]
         others = {n: c for n, c in sources.items() if n not in matched}
-        base = own_code.stub(exercise) + "\n" + reference_source
+        base = "\n".join([own_code.stub(exercise), *answers])
         found.pairs += exercise_pairs(exercise.id, others, base, threshold, common)
     found.pairs.sort(key=lambda p: (-p.score, p.exercise, p.a, p.b))
     return found

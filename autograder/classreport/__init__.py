@@ -1,4 +1,1 @@
-"""The class report of a graded output folder (`autograder report`, docs/report.md): `make.write`.
-
-This package's `__init__` imports nothing, so that the CLI's parser reads `similar.THRESHOLD`
-without matplotlib."""
+"""The class report of a graded output folder (`autograder report`, docs/report.md): `make.write`."""

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autograder import gradebook
-from autograder.classreport import figures, page, plots, similar
+from autograder import gradebook, similarity
+from autograder.classreport import figures, page, plots
 from d2lkit.errors import D2lkitError
 
 
-def write(out: Path, html: Path, threshold: float = similar.THRESHOLD) -> list[Path]:
+def write(out: Path, html: Path, threshold: float | None = None) -> list[Path]:
     """Write `html/index.html` and, per chapter graded in `out`, `chNN.html` and `chNN.csv`;
-    returns the paths written."""
+    returns the paths written. `threshold` defaults to the similarity check's."""
+    threshold = similarity.THRESHOLD if threshold is None else threshold
     records = gradebook.load(out)
     if not records:
         raise D2lkitError(
@@ -25,7 +26,7 @@ def write(out: Path, html: Path, threshold: float = similar.THRESHOLD) -> list[P
         images = {name: plots.histogram(chapter.totals, chapter.max_points, "total score")}
         for e in chapter.exercises:
             images[e.exercise] = plots.histogram(e.scores, e.max_points, "score")
-        found = similar.find(out, name, threshold)
+        found = similarity.find(out, name, threshold)
         text = page.chapter_page(chapter, images, found, threshold, made_by)
         for path, content in (
             (html / f"{name}.html", text),

@@ -8,7 +8,7 @@ from collections.abc import Collection, Mapping
 from html import escape
 
 from autograder.classreport.figures import ChapterFigures, ExerciseFigures
-from autograder.classreport.similar import Found, Unavailable
+from autograder.similarity import Found
 
 CSS = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 72em; color: #222; }
@@ -139,7 +139,7 @@ def _pairs(exercise: str, found: Found) -> str:
     return "\n".join(out)
 
 
-def _exercise(rank: int, e: ExerciseFigures, image: str, found: Found | Unavailable) -> str:
+def _exercise(rank: int, e: ExerciseFigures, image: str, found: Found) -> str:
     kinds = ", ".join(f"{k}: {n}" for k, n in e.kinds.items()) or "none"
     parts = [
         f'<section id="{_anchor(e.exercise)}">',
@@ -154,29 +154,29 @@ def _exercise(rank: int, e: ExerciseFigures, image: str, found: Found | Unavaila
         "<h4>Hints that fired, the most frequent first</h4>",
         _hints(e),
     ]
-    if not isinstance(found, Unavailable):
-        parts += ["<h4>Similarity</h4>", _pairs(e.exercise, found)]
+    parts += ["<h4>Similarity</h4>", _pairs(e.exercise, found)]
     parts.append("</section>")
     return "\n".join(p for p in parts if p)
 
 
-def _similarity_intro(found: Found | Unavailable, threshold: float) -> str:
-    if isinstance(found, Unavailable):
-        return (
-            f'<p class="note">The similarity section is unavailable: {escape(found.reason)}. '
-            f"{SIMILARITY_NOTE}</p>"
+def _similarity_intro(found: Found, threshold: float) -> str:
+    skipped = ""
+    if found.skipped:
+        skipped = (
+            f" {len(found.skipped)} of the submissions were graded without their code kept "
+            "(by an older kit) and are not compared."
         )
     return (
         f'<p class="note">{SIMILARITY_NOTE} Pairs scoring at least {threshold:g} are shown under '
         f"each exercise ({len(found.pairs)} pairs, {len(found.reference)} submissions identical "
-        "to the kit's reference).</p>"
+        f"to the kit's reference).{skipped}</p>"
     )
 
 
 def chapter_page(
     chapter: ChapterFigures,
     images: Mapping[str, str],
-    found: Found | Unavailable,
+    found: Found,
     threshold: float,
     made_by: str,
 ) -> str:

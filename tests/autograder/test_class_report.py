@@ -8,21 +8,17 @@ import csv
 import io
 import json
 import re
-import sys
-import types
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from autograder import gradebook
-from autograder.classreport import figures, similar
+from autograder import gradebook, similarity
+from autograder.classreport import figures
 from autograder.classreport.make import write
 from autograder.cli import main
 from autograder.results import WORDS, CaseResult, Failure
 from autograder.spec import Case
-from d2lkit.errors import D2lkitError
 
 ROOT = Path(__file__).resolve().parents[2]
 STUDENTS = [f"student{i:02d}" for i in range(20)]
@@ -213,32 +209,9 @@ def test_pages_are_self_contained_one_per_chapter_and_name_no_student(out: Path,
     chapter = (html / "ch98.html").read_text()
     assert len(_links(chapter).links["src"]) == 4  # the total and each exercise's scores
     assert "exp overflows for large inputs" in chapter and "12 of 20" in chapter
-    assert "similarity section is unavailable" in chapter and "never changes a grade" in chapter
+    assert "without their code kept" in chapter and "never changes a grade" in chapter
     index = _links((html / "index.html").read_text()).links["href"]
     assert {"ch97.html", "ch98.html", "ch98.csv"} <= set(index)
-
-
-@dataclass
-class FakePair:
-    exercise: str
-    a: str
-    b: str
-    score: float
-    code_a: str
-    code_b: str
-
-
-@dataclass
-class FakeMatch:
-    exercise: str
-    submission: str
-    code: str
-
-
-@dataclass
-class FakeFound:
-    pairs: list
-    reference: list
 
 
 def test_similar_pairs_are_shown_side_by_side_and_escaped(out, tmp_path, monkeypatch):
@@ -246,11 +219,13 @@ def test_similar_pairs_are_shown_side_by_side_and_escaped(out, tmp_path, monkeyp
 
     def find(out_dir, chapter, threshold):
         calls.append((out_dir, chapter, threshold))
-        pair = FakePair("ch98.relu", "student03/ch98", "student07/ch98", 0.97, "x<0", "y <0")
-        match = FakeMatch("ch98.softmax", "student05/ch98", "return exp(X) / Z")
-        return FakeFound([pair] if chapter == "ch98" else [], [match] if chapter == "ch98" else [])
+        pair = similarity.Pair("ch98.relu", "student03/ch98", "student07/ch98", 0.97, "x<0", "y <0")
+        match = similarity.Match("ch98.softmax", "student05/ch98", "return exp(X) / Z")
+        if chapter != "ch98":
+            return similarity.Found()
+        return similarity.Found([pair], [match])
 
-    monkeypatch.setitem(sys.modules, "autograder.similarity", types.SimpleNamespace(find=find))
+    monkeypatch.setattr(similarity, "find", find)
     write(out, tmp_path / "html", threshold=0.9)
     assert sorted(c[1:] for c in calls) == [("ch97", 0.9), ("ch98", 0.9)]
     page = (tmp_path / "html" / "ch98.html").read_text()
@@ -260,21 +235,6 @@ def test_similar_pairs_are_shown_side_by_side_and_escaped(out, tmp_path, monkeyp
     assert "<pre>x&lt;0</pre>" in relu and "<pre>y &lt;0</pre>" in relu
     assert "Identical to the kit's reference" in page and "student05/ch98" in page
     assert "never changes a grade" in page and "unavailable" not in page
-
-
-def test_without_the_similarity_module_the_section_says_so(monkeypatch):
-    monkeypatch.setitem(sys.modules, "autograder.similarity", None)  # import raises
-    found = similar.find(Path("."), "ch98", similar.THRESHOLD)
-    assert isinstance(found, similar.Unavailable)
-
-
-def test_a_similarity_check_that_cannot_run_leaves_the_rest_of_the_report(monkeypatch):
-    def find(out_dir, chapter, threshold):
-        raise D2lkitError("no notebooks beside the results")
-
-    monkeypatch.setitem(sys.modules, "autograder.similarity", types.SimpleNamespace(find=find))
-    found = similar.find(Path("."), "ch98", similar.THRESHOLD)
-    assert isinstance(found, similar.Unavailable) and "no notebooks" in found.reason
 
 
 def test_a_folder_without_results_is_a_one_line_error(tmp_path, capsys):
@@ -304,4 +264,6 @@ def test_the_report_of_the_graded_sample_class(tmp_path, capsys):
     assert len(rows) == len(_links(page).links["src"]) - 1 > 5
     assert all(r["submissions"] == "3" for r in rows)
     assert "NotImplementedError" in page  # a visible case's message, as the student read it
-    assert "partial/ch03" not in page and "empty/ch03" not in page
+    # the samples' answers are the kit's own: listed apart, never as a pair
+    assert "Identical to the kit's reference" in page and "full/ch03" in page
+    assert '<div class="pair">' not in page
