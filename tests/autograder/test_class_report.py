@@ -267,3 +267,22 @@ def test_the_report_of_the_graded_sample_class(tmp_path, capsys):
     # the samples' answers are the kit's own: listed apart, never as a pair
     assert "Identical to the kit's reference" in page and "full/ch03" in page
     assert '<div class="pair">' not in page
+
+
+@pytest.mark.slow
+def test_the_generated_class_report_ranks_the_seeded_mistakes_first_and_flags_the_copies(
+    graded_class, tmp_path
+):
+    html = tmp_path / "report"
+    assert main(["report", str(graded_class.out), "--html", str(html)]) == 0
+    rows = list(csv.DictReader(io.StringIO((html / "ch03.csv").read_text())))
+    manifest = graded_class.manifest
+    seeded = {exercise for exercise, _, _ in manifest.mistakes.values()}
+    assert {r["exercise"] for r in rows[: len(seeded)]} == seeded
+    assert all(float(r["pass_rate"]) == 1 for r in rows[len(seeded) :])
+    for exercise, hint, students in manifest.mistakes.values():
+        row = next(r for r in rows if r["exercise"] == exercise)
+        assert hint in row["top_hint"] and int(row["top_hint_count"]) == len(students)
+    page = (html / "ch03.html").read_text()
+    shown = re.findall(r"<b>([^<]+)</b> and <b>([^<]+)</b>: score ([\d.]+)", page)
+    assert {(a, b) for a, b, _ in shown} == {tuple(sorted(p[:2])) for p in manifest.planted}

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,6 +90,8 @@ def chromium(request, tmp_path_factory) -> Iterator:
         "--disable-features=Translate,MediaRouter,OptimizationHints",
     ):
         options.add_argument(flag)
+    # the page's console, for tests that check a page loads without errors
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     # a path to the driver keeps Selenium Manager (and its downloads) out of it
     service = webdriver.ChromeService(executable_path=driver_path)
     driver = webdriver.Chrome(options=options, service=service)
@@ -105,6 +107,24 @@ def chromium(request, tmp_path_factory) -> Iterator:
             print(f"the page when {request.node.name} failed: {shot}")
     finally:
         driver.quit()
+
+
+@pytest.fixture
+def screenshot(tmp_path) -> Callable[[object, str], Path]:
+    """`screenshot(driver, name)` saves the page as `tmp_path/name`, and in `$D2LKIT_SCREENSHOTS`
+    too when that is set (docs/img's pictures come from there); prints and returns the path."""
+
+    def save(driver, name: str) -> Path:
+        path = tmp_path / name
+        driver.save_screenshot(str(path))
+        if os.environ.get("D2LKIT_SCREENSHOTS"):
+            target = Path(os.environ["D2LKIT_SCREENSHOTS"])
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, target / name)
+        print(f"screenshot: {path}")
+        return path
+
+    return save
 
 
 @dataclass(frozen=True)

@@ -138,17 +138,11 @@ def _run_all(driver) -> None:
     ).click()
 
 
-def _screenshot(driver, cell, path: Path) -> Path:
+def _scrolled(driver, cell):
     """The page once the run is over, `cell` at the bottom of the view."""
     _idle(driver)
     driver.execute_script("arguments[0].scrollIntoView({block: 'end'})", cell)
-    driver.save_screenshot(str(path))
-    if os.environ.get("D2LKIT_SCREENSHOTS"):
-        target = Path(os.environ["D2LKIT_SCREENSHOTS"])
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, target / path.name)
-    print(f"screenshot: {path}")
-    return path
+    return driver
 
 
 def _cjk_font() -> None:
@@ -163,7 +157,7 @@ def _cjk_font() -> None:
     warnings.warn(message, stacklevel=2)
 
 
-def test_check_cell_in_jupyterlab(chromium, jupyterlab, tmp_path):
+def test_check_cell_in_jupyterlab(chromium, jupyterlab, screenshot):
     _cjk_font()
     shutil.copy(ROOT / "assignments" / "ch03" / NOTEBOOK, jupyterlab.root)
     _open(chromium, jupyterlab)
@@ -173,7 +167,7 @@ def test_check_cell_in_jupyterlab(chromium, jupyterlab, tmp_path):
     _run_all(chromium)
     passed = _wait(chromium, lambda d: "✓" in _output(check) and _output(check), "the ✓ line")
     assert re.fullmatch(rf"✓ {re.escape(EXERCISE)}: \d+ cases passed", passed.strip())
-    _screenshot(chromium, check, tmp_path / "check-pass.png")
+    screenshot(_scrolled(chromium, check), "check-pass.png")
 
     _type(chromium, solution, WRONG)
     _run_all(chromium)
@@ -185,4 +179,4 @@ def test_check_cell_in_jupyterlab(chromium, jupyterlab, tmp_path):
     # the message alone: no traceback, none of the kit's frames
     for internal in ("Traceback", "autograder/", "grade_cell", "CheckFailed", 'File "'):
         assert internal not in failed
-    _screenshot(chromium, check, tmp_path / "check-fail.png")
+    screenshot(_scrolled(chromium, check), "check-fail.png")
