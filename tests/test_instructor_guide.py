@@ -80,6 +80,7 @@ def test_following_the_guide_runs_a_course_from_roster_to_grades(clone):
         "hopperg.md",
         "lovelacea.md",
     ]
+    assert (clone / "graded" / "report" / "ch03.html").is_file()
     assert len(list((clone / "feedback" / "hopperg" / "ch03").glob("*.html"))) == 3
     assert len(list((clone / "solutions-ch03").glob("*.html"))) == 3
     assert (clone / "student-kit.zip").stat().st_size > 0
