@@ -103,7 +103,8 @@ for lambd in (0, 3):
 
 # %% [markdown] tags=["answer"]
 # Without the data term the weights shrink geometrically toward zero. At 1 they are zeroed each
-# step and above it they flip sign with growing size, so training is destroyed.
+# step; between 1 and 2 they flip sign at every step, and above 2 they also grow: training is
+# destroyed.
 
 # %% [markdown] tags=["written"]
 # Compare L2 and L1 penalties: which tends to make weights exactly zero, and why? When would you

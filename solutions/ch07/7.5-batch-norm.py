@@ -157,7 +157,8 @@ print("gamma of the first BatchNorm:", net[1].gamma.reshape(-1).detach())
 # %% [markdown] tags=["answer"]
 # Training normalises with the minibatch's statistics, evaluation with running averages, so a
 # prediction does not depend on the other examples. One image (in a fully connected layer) has
-# variance zero: its normalised values are 0 and the output is just the shift beta.
+# variance zero: its normalised values are 0 and the output is just the shift beta, whatever the
+# image (PyTorch's `BatchNorm1d` refuses a batch of one in training mode).
 
 # %% [markdown] tags=["written"]
 # Does a convolution or linear layer followed by batch normalisation need its own bias? Why?
