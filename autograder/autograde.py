@@ -52,6 +52,8 @@ class GradeInSandbox(NbGraderPreprocessor):
         by_grade_id = {r.exercise.grade_id: r for r in results.values()}
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
+            # a written answer (markdown, solution and grade) is left to nbgrader: answered, it
+            # waits for manual grading in formgrader; untouched, it scores zero
             if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
                 continue
             result = by_grade_id.get(meta.get("grade_id"))

@@ -6,7 +6,13 @@ adding nbgrader's cell metadata so that no one types it by hand:
 - a cell that is exactly `check("chNN.name", target)` becomes a locked grade cell worth the points
   its exercise declares, with the exercise's stable grade id;
 - a cell tagged `demo` (a plot, a timing, a training run: output no grade depends on) is marked
-  `{"autograder": {"demo": true}}`, and `autograder grade` skips the cell with its id.
+  `{"autograder": {"demo": true}}`, and `autograder grade` skips the cell with its id;
+- a markdown cell tagged `written` is a written question (one of the section's 练习, in the kit's
+  own words) and becomes a locked cell; the markdown cell after it, tagged `answer`, is its model
+  answer and becomes a manually graded answer cell worth `WRITTEN_POINTS`, grade id
+  `<chapter>-<section>-written-<n>` (`ch03-3-6-written-1`: formgrader finds a cell by its grade id
+  as a CSS selector, so no dots). nbgrader's release replaces the answer with `YOUR ANSWER HERE`;
+  the kit's grader never reads markdown, so only formgrader grades these.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from autograder.spec import Exercise
 
 CHECK_CELL = re.compile(r'^check\("(?P<id>[\w.]+)",\s*(?P<target>\w+)\)$')
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+WRITTEN_POINTS = 1
 
 
 def _nbgrader(grade_id: str, *, solution: bool, grade: bool, points: int | None = None) -> dict:
@@ -62,7 +69,59 @@ sandbox and checks every exercise on its visible cases and on hidden ones you do
 exercise's points are shared among its cases, so a partly right answer earns part of them (unless
 the exercise says "all or nothing"). Write your code in the cells marked `YOUR CODE HERE`, keep
 the other code cells as they are, don't call what an exercise asks you to write yourself (the
-grader reads your code for it), and hand in this file the way your course asks."""
+grader reads your code for it), and hand in this file the way your course asks. The written
+questions at the end are graded by hand by the course staff, not by `check()`, and are not part
+of the autograder's score."""
+
+
+WRITTEN_NOTE = f"""\
+## Written questions
+
+Answer each question in a few sentences, in the cell below it (replace `YOUR ANSWER HERE`). The
+course staff grade these answers by hand, {WRITTEN_POINTS} point each; they are not part of
+`check()` or of the autograder's score."""
+
+
+def is_written_answer(cell: dict) -> bool:
+    """A manually graded answer cell: markdown, an nbgrader solution (the kit's grader skips it)."""
+    return cell["cell_type"] == "markdown" and cell["metadata"].get("nbgrader", {}).get("solution")
+
+
+def written_grade_id(source: Path, n: int) -> str:
+    section = source.stem.split("-")[0].replace(".", "-")
+    return f"{source.parent.name}-{section}-written-{n}"
+
+
+def _tags(cell) -> list[str]:
+    return cell.metadata.get("tags", [])
+
+
+def _written_cells(source: Path, cells: list) -> None:
+    """Give each `written` question and its `answer` their nbgrader metadata, in place."""
+    pairs = [
+        (question, answer)
+        for question, answer in zip(cells, cells[1:])
+        if "written" in _tags(question)
+        and "answer" in _tags(answer)
+        and question.cell_type == answer.cell_type == "markdown"
+    ]
+    tagged = sum("written" in _tags(c) for c in cells) + sum("answer" in _tags(c) for c in cells)
+    if tagged != 2 * len(pairs):
+        raise ValueError(
+            f"{source}: a markdown cell tagged `written` (the question) must be followed by a "
+            "markdown cell tagged `answer` (its model answer)"
+        )
+    for n, (question, answer) in enumerate(pairs, 1):
+        grade_id = written_grade_id(source, n)
+        question.source = f"**Written question {n}** ({_count(WRITTEN_POINTS, 'point')}). " + (
+            question.source
+        )
+        question.metadata["nbgrader"] = _nbgrader(
+            f"{grade_id}-question", solution=False, grade=False
+        )
+        answer.metadata["nbgrader"] = _nbgrader(
+            grade_id, solution=True, grade=True, points=WRITTEN_POINTS
+        )
 
 
 def grading_line(exercise: Exercise) -> str:
@@ -96,6 +155,10 @@ def _with_grading_lines(source: Path, cells: list) -> list:
             line = nbformat.v4.new_markdown_cell(grading_line(exercise))
             line.id = _cell_id(source, f"{index}-points")
             out.append(line)
+        if grade_id == written_grade_id(source, 1) + "-question":
+            note = nbformat.v4.new_markdown_cell(WRITTEN_NOTE)
+            note.id = _cell_id(source, "written")
+            out.append(note)
         out.append(cell)
         if index == 0 and registry.for_notebook(source.stem):
             note = nbformat.v4.new_markdown_cell(HOW_GRADED)
@@ -109,6 +172,7 @@ def convert(source: Path) -> nbformat.NotebookNode:
     chapter = source.parent.name
     nb = jupytext.read(source, fmt="py:percent")
     seen: set[str] = set()
+    _written_cells(source, nb.cells)
     for index, cell in enumerate(nb.cells):
         cell.id = _cell_id(source, index)
         tags = cell.metadata.pop("tags", [])

@@ -2,8 +2,10 @@
 
 `assignments/chNN/` is exactly what `nbgrader generate_assignment chNN` makes from `solutions/chNN/`
 with the course's `nbgrader_config.py` (a throw-away gradebook keeps the repository clean).
-`samples/class/{full,partial,empty}/chNN/` are three students built from those notebooks: every
-solution filled in, the first half of each notebook's solutions filled in, and the untouched stubs.
+``samples/class/{full,partial,empty}/chNN/` are three students built from those notebooks: every
+solution filled in, the first half of each notebook's code solutions filled in, and the untouched
+stubs. Only the full student answers the written questions (with the model answers), so the
+partial student's autograded score is the same with or without them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 
+from autograder import build
 from d2lkit.errors import D2lkitError
 
 SAMPLE_STUDENTS = ("full", "partial", "empty")
@@ -67,23 +70,32 @@ def _solutions_by_id(source: nbformat.NotebookNode) -> dict[str, str]:
     return found
 
 
+def code_solutions(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    """The solution cells the kit grades: code, not the written answers graded by hand."""
+    return [
+        c
+        for c in nb.cells
+        if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")
+    ]
+
+
 def student(
     released: nbformat.NotebookNode, solutions: dict[str, str], fill: int | None
 ) -> nbformat.NotebookNode:
-    """A submission: the released notebook with the first `fill` solution cells answered (all if None)."""
+    """A submission: the released notebook with the first `fill` code solution cells answered (all,
+    and the written answers too, if None)."""
     nb = nbformat.from_dict(released)
-    filled = 0
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and (fill is None or filled < fill):
-            cell.source = solutions[meta["grade_id"]]
-            filled += 1
+    for cell in code_solutions(nb)[:fill]:
+        cell.source = solutions[cell.metadata.nbgrader.grade_id]
+    if fill is None:
+        for cell in nb.cells:
+            if build.is_written_answer(cell):
+                cell.source = solutions[cell.metadata.nbgrader.grade_id]
     return nb
 
 
 def half(released: nbformat.NotebookNode) -> int:
-    count = sum(1 for c in released.cells if c.metadata.get("nbgrader", {}).get("solution"))
-    return math.ceil(count / 2)
+    return math.ceil(len(code_solutions(released)) / 2)
 
 
 def make_samples(root: Path, chapter: str, release_dir: Path, samples_dir: Path) -> None:

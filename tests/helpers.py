@@ -55,11 +55,7 @@ def expected_partial(chapter: str) -> int:
     for path in sorted((ROOT / "assignments" / chapter).glob("*.ipynb")):
         released = nbformat.read(path, as_version=4)
         exercises = {e.grade_id: e for e in registry.for_notebook(path.stem)}
-        solution_ids = [
-            c.metadata["nbgrader"]["grade_id"]
-            for c in released.cells
-            if c.metadata.get("nbgrader", {}).get("solution")
-        ]
+        solution_ids = [c.metadata.nbgrader.grade_id for c in release.code_solutions(released)]
         filled = set(solution_ids[: release.half(released)])
         last_solution = None
         for cell in released.cells:

@@ -92,3 +92,23 @@ Z = torch.zeros_like(Y)
 before = id(Z)
 Z[:] = X + Y
 print(id(Z) == before)
+
+# %% [markdown] tags=["written"]
+# Predict the shape of `X + Y` for `X` of shape (3, 1) and `Y` of shape (1, 2), and state the rule
+# that decides it. Then describe a case where broadcasting silently turns a bug into a wrong
+# number instead of an error.
+
+# %% [markdown] tags=["answer"]
+# Shapes are aligned from the right; each pair of sizes must be equal or one of them 1, which is
+# stretched: (3, 2). A silent bug: `y_hat` of shape (n, 1) minus `y` of shape (n,) gives an (n, n)
+# matrix, and its mean is still a single, wrong, loss.
+
+# %% [markdown] tags=["written"]
+# Compare `Y = Y + X` with `Y += X` (or `Y[:] = Y + X`). Which one allocates new memory? Why can
+# the difference matter for a model's parameters, and when can the in-place form break autograd?
+
+# %% [markdown] tags=["answer"]
+# `Y = Y + X` makes a new tensor and rebinds the name (`id(Y)` changes); the in-place forms write
+# into the existing storage. In-place updates save memory and keep every other reference (an
+# optimizer's list of parameters) pointing at the updated values, but modifying a tensor that
+# backward still needs raises an autograd error.

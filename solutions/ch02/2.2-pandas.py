@@ -112,3 +112,23 @@ NA,NA,150.25,Tile,140000
 print(bigger.isna().sum().to_dict(), "-> drop", most_missing_column(bigger))
 X, y = preprocess(bigger.drop(columns=most_missing_column(bigger)))
 print(X.shape, X.dtype, y.shape)
+
+# %% [markdown] tags=["written"]
+# A numeric column has missing values. Compare filling them with the column's mean and dropping
+# the rows that have them: when is each a poor choice, and where must the mean come from?
+
+# %% [markdown] tags=["answer"]
+# Dropping rows loses data and biases the sample if values are missing for a reason. Mean filling
+# keeps the rows but shrinks the variance and hides that a value was missing (an extra indicator
+# column keeps that signal). The mean must come from the training data only, or test data leaks
+# into training.
+
+# %% [markdown] tags=["written"]
+# Why can it make sense to give a categorical column's missing value its own one-hot column? What
+# goes wrong if a column with 10,000 distinct values is one-hot encoded?
+
+# %% [markdown] tags=["answer"]
+# That a value is missing can itself carry information, and its own column lets the model use it.
+# 10,000 columns make a huge, sparse input and a model with many weights that each see few
+# examples: memory grows and the model overfits rare categories; grouping rare values, hashing or
+# a learned embedding are the usual fixes.

@@ -93,3 +93,21 @@ B = torch.ones(4, 3)
 x = torch.arange(4, dtype=torch.float32)
 print(matvec(A, x), torch.mv(A, x))
 print(torch.equal(matmul(A, B), torch.mm(A, B)))
+
+# %% [markdown] tags=["written"]
+# For `A` of shape (2, 3, 4), give the shapes of `A.sum(axis=0)`, `A.sum(axis=(1, 2))` and
+# `A.sum(axis=1, keepdims=True)`. Why does `A / A.sum(axis=1)` fail while `A / A.sum(axis=1,
+# keepdims=True)` works?
+
+# %% [markdown] tags=["answer"]
+# (3, 4), (2,) and (2, 1, 4). Without `keepdims` the sum has shape (2, 4); aligned from the right
+# against (2, 3, 4), the sizes 2 and 3 clash. With `keepdims` the summed axis stays as a size-1
+# axis, which broadcasts along the 3 rows it was summed over.
+
+# %% [markdown] tags=["written"]
+# Show that `A + A.T` is symmetric for any square `A`. Is `A.T @ A` symmetric for any matrix `A`,
+# and what sign can `x.T @ A.T @ A @ x` have?
+
+# %% [markdown] tags=["answer"]
+# (A + A^T)^T = A^T + A. (A^T A)^T = A^T (A^T)^T = A^T A, so yes, for any shape of A. And x^T A^T
+# A x = ||Ax||^2 >= 0: the matrix is positive semidefinite.

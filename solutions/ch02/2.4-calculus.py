@@ -106,3 +106,23 @@ x = torch.tensor([1.0, -0.5], dtype=torch.float64)
 print(grad_of_quadratic_exp(x), numerical_grad(lambda t: 3 * t[0] ** 2 + 5 * torch.exp(t[1]), x))
 x = torch.tensor([3.0, -4.0, 12.0], dtype=torch.float64)
 print(grad_of_l2_norm(x), numerical_grad(lambda t: (t * t).sum().sqrt(), x))
+
+# %% [markdown] tags=["written"]
+# Estimating a derivative with `(f(x + h) - f(x)) / h` in float32, the error first falls as `h`
+# shrinks and then rises again. Why? Roughly which `h` would you choose, and why is the centred
+# difference `(f(x + h) - f(x - h)) / 2h` more accurate?
+
+# %% [markdown] tags=["answer"]
+# The truncation error falls like h, but the rounding error of the subtraction grows like eps/h
+# (float32 eps is about 1e-7), so the best h is near sqrt(eps), about 1e-3 to 1e-4. In the centred
+# difference the h^2 terms cancel, so its truncation error falls like h^2 and a larger h gives a
+# smaller total error.
+
+# %% [markdown] tags=["written"]
+# What is the gradient of the Euclidean norm `||x||`, and what happens at `x = 0`? Why do losses
+# usually use the squared norm instead?
+
+# %% [markdown] tags=["answer"]
+# x / ||x||, a unit vector; at x = 0 the norm has a corner (a cone) and no gradient, and a
+# framework returns nan or some subgradient. The squared norm has gradient 2x everywhere, smooth
+# and zero at the minimum.

@@ -87,3 +87,23 @@ check("ch02.sin_derivative", sin_derivative)
 # %%
 x = torch.linspace(-5, 5, 11)
 print(sin_derivative(x))
+
+# %% [markdown] tags=["written"]
+# What happens if you call `backward()` a second time on the same graph, with and without
+# `retain_graph=True`? Why is a second derivative more expensive than a first one?
+
+# %% [markdown] tags=["answer"]
+# Without it the second call fails: the intermediate values saved for backward were freed by the
+# first call. With it, the new gradient is added to `.grad`, which now holds twice the gradient. A
+# second derivative needs the backward pass itself recorded as a graph (`create_graph=True`) and
+# differentiated, roughly doubling memory and work.
+
+# %% [markdown] tags=["written"]
+# A function's loop runs a number of times that depends on its input. What exactly does autograd
+# differentiate? Is the result the derivative of the function at every input?
+
+# %% [markdown] tags=["answer"]
+# Autograd records the operations actually executed for this input, so it differentiates the
+# branch taken. Where small changes of the input do not change the branch, that is the true
+# derivative; at the inputs where the branch switches the function may jump, and autograd cannot
+# see the jump.

@@ -64,3 +64,20 @@ check("ch02.cumulative_estimates", cumulative_estimates)
 estimates = cumulative_estimates(fair_probs, 500, 10)
 for i in (0, 9, 99, 499):
     print(f"after {(i + 1) * 10:4d} rolls:", [round(v, 3) for v in estimates[i].tolist()])
+
+# %% [markdown] tags=["written"]
+# You estimate a die's probabilities by the relative frequencies of n rolls. How does the typical
+# error shrink as n grows, and how many more rolls make the estimate twice as accurate?
+
+# %% [markdown] tags=["answer"]
+# The standard error of a frequency is sqrt(p(1 - p) / n), shrinking like 1/sqrt(n). Halving the
+# error takes four times as many rolls.
+
+# %% [markdown] tags=["written"]
+# With P(A) = 0.6 and P(B) = 0.5, which values can P(A and B) and P(A or B) take? When are they at
+# their extremes, and what are they if A and B are independent?
+
+# %% [markdown] tags=["answer"]
+# P(A and B) lies in [0.1, 0.5] and P(A or B) in [0.6, 1.0]. The intersection is largest when B is
+# inside A (union 0.6) and smallest when A and B together cover everything (union 1). Independence
+# gives 0.3 and 0.8.

@@ -122,3 +122,22 @@ for epoch in range(num_epochs):
     with torch.no_grad():
         print(f"epoch {epoch + 1}, loss {float(squared_loss(linreg(features, w, b), labels).mean()):f}")
 print("error in w:", (true_w - w.reshape(true_w.shape)).tolist(), "error in b:", true_b - float(b))
+
+# %% [markdown] tags=["written"]
+# Would linear regression still train if all weights started at zero? Why would the same start be
+# a problem for a network with a hidden layer?
+
+# %% [markdown] tags=["answer"]
+# Yes: the squared loss is convex in w and its gradient X^T(Xw - y) is not zero at w = 0, so SGD
+# moves away. With a hidden layer every hidden unit would compute the same value and receive the
+# same gradient, so the units stay identical (symmetry) and the layer acts as one unit.
+
+# %% [markdown] tags=["written"]
+# The data iterator shuffles the examples each epoch. What would change if the minibatches always
+# came in a fixed order, for example sorted by the label? And what happens with a learning rate
+# ten times too large?
+
+# %% [markdown] tags=["answer"]
+# Consecutive minibatches would pull the weights toward different parts of the data, so the model
+# chases the latest batches and ends where the last ones pull it. A learning rate too large
+# overshoots the minimum at each step, and the loss oscillates or grows to inf/nan.

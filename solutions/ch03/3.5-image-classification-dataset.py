@@ -57,3 +57,21 @@ print(f"{time.perf_counter() - start:.2f} sec for {train_iter.num_examples} exam
 X, y = next(iter(load_data_fashion_mnist(32, resize=64)[0]))
 print(X.shape, X.dtype, y.shape, y.dtype)
 assert X.shape == torch.Size([32, 1, 64, 64])
+
+# %% [markdown] tags=["written"]
+# Reading the data with more worker processes speeds an epoch up only to a point. What limits it?
+# Why does the batch size also change how fast data can be read?
+
+# %% [markdown] tags=["answer"]
+# The CPU cores, memory and disk bandwidth, the cost of passing batches between processes, and the
+# point where the model's own computation is the bottleneck. Each batch has a fixed overhead, so
+# larger batches spread it over more images.
+
+# %% [markdown] tags=["written"]
+# Which Fashion-MNIST classes do you expect a linear classifier to confuse most, and why? Why does
+# the dataset come with a separate test set?
+
+# %% [markdown] tags=["answer"]
+# Shirt, T-shirt/top, pullover and coat (and sandal, sneaker, ankle boot) have similar shapes and
+# pixel layouts. The test set is never used to train or choose the model, so it estimates how well
+# the model does on images it has not seen.

@@ -176,3 +176,22 @@ for epoch in range(2):
     history["test_acc"].append(evaluate_accuracy(net, test_iter))
 print({k: round(v[-1], 3) for k, v in history.items()})
 plot_curves(history)
+
+# %% [markdown] tags=["written"]
+# The model's outputs are turned into probabilities and then scored with the log of the probability
+# of the true class. Why is it better to compute the loss straight from the logits (log-sum-exp)
+# than to call your `softmax` and then take `log` of its result? Give an input where the two differ.
+
+# %% [markdown] tags=["answer"]
+# Softmax can underflow: a class whose logit is far below the row's maximum gets probability 0 in
+# float32, and `log(0) = -inf`, so the loss (and its gradient) becomes `inf`/`nan`. Written as
+# `logsumexp(o) - o_y`, the loss stays finite, e.g. logits `[0, -200]` with true class 1 give 200.
+
+# %% [markdown] tags=["written"]
+# Accuracy is what we report, yet we train on cross-entropy. Why not minimise the error rate
+# directly with SGD? And can the loss go down while the accuracy stays the same?
+
+# %% [markdown] tags=["answer"]
+# The error rate is piecewise constant in the weights (its gradient is zero almost everywhere), so
+# SGD gets no signal from it; cross-entropy is a smooth surrogate. Yes: making the right class more
+# confident on examples already classified correctly lowers the loss without changing any argmax.

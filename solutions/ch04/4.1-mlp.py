@@ -140,3 +140,21 @@ for ax, (name, fn, fn_grad) in zip(
     ax.legend()
 plt.show()
 print("tanh(x) + 1 == 2 sigmoid(2x):", torch.allclose(tanh(x) + 1, 2 * sigmoid(2 * x), atol=1e-6))
+
+# %% [markdown] tags=["written"]
+# Why is a network with several hidden layers but no activation functions no more expressive than
+# linear regression?
+
+# %% [markdown] tags=["answer"]
+# A composition of affine maps is affine: W2(W1 x + b1) + b2 = (W2 W1) x + (W2 b1 + b2), one
+# linear layer with fewer degrees of freedom, however many layers are stacked.
+
+# %% [markdown] tags=["written"]
+# Compare the derivatives of sigmoid, tanh and ReLU: where does each vanish? Why did ReLU make
+# deep networks easier to train, and what can go wrong with it?
+
+# %% [markdown] tags=["answer"]
+# Sigmoid's derivative is at most 0.25 and vanishes for large |x|; tanh's is at most 1 at 0 and
+# vanishes in both tails; ReLU's is exactly 1 for x > 0 and 0 for x < 0. Active ReLU units pass
+# gradients back without shrinking them; but a unit whose input is always negative gets no
+# gradient and never recovers (a dead ReLU).

@@ -180,3 +180,20 @@ torch.manual_seed(0)
 k, num_epochs, lr, weight_decay, batch_size = 5, 100, 5, 0, 64
 train_l, valid_l = k_fold(k, train_features, train_labels, num_epochs, lr, weight_decay, batch_size)
 print(f"{k}-fold validation: average train log rmse {float(train_l):f}, average valid log rmse {float(valid_l):f}")
+
+# %% [markdown] tags=["written"]
+# Why is the error measured between the logarithms of the prices rather than between the prices?
+
+# %% [markdown] tags=["answer"]
+# What matters is the relative error: being 10,000 off on a 100,000 house is far worse than on a
+# 1,000,000 one. The difference of logs is a relative error, so cheap and expensive houses count
+# equally.
+
+# %% [markdown] tags=["written"]
+# Compare k-fold cross-validation with k = 2 and with k = n (leave one out): what do you gain and
+# lose with each?
+
+# %% [markdown] tags=["answer"]
+# Small k trains on less data per fold (a pessimistic estimate) but is cheap; k = n trains on
+# almost all data n times: a less biased but more variable estimate at n times the cost. k = 5 or
+# 10 is the usual compromise.

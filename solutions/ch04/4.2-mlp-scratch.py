@@ -73,3 +73,21 @@ for epoch in range(2):
     history["test_acc"].append(evaluate_accuracy(net, test_iter))
 print({k: round(v[-1], 3) for k, v in history.items()})
 plot_curves(history)
+
+# %% [markdown] tags=["written"]
+# Predict what happens to training time and accuracy if `num_hiddens` goes from 256 to 16, or to
+# 4096. Why?
+
+# %% [markdown] tags=["answer"]
+# 16 units have less capacity: training is slightly faster but accuracy drops (underfitting). 4096
+# costs more per step and improves little: Fashion-MNIST does not need that capacity, and a much
+# wider layer can start to overfit.
+
+# %% [markdown] tags=["written"]
+# Why is it a mistake to choose the hidden size, learning rate and number of epochs by the test
+# accuracy? What should be used instead?
+
+# %% [markdown] tags=["answer"]
+# Tuning on the test set makes it part of training: the reported accuracy is then optimistic and
+# no longer estimates performance on new data. Hold out a validation set (or use k-fold
+# cross-validation) for choices, and look at the test set once at the end.

@@ -112,3 +112,20 @@ for ax, (title, d, num_epochs) in zip(axes, [("degree 3: fits", 4, 400), ("degre
     ax.set_xlabel("epoch")
     ax.legend()
 plt.show()
+
+# %% [markdown] tags=["written"]
+# With n training points, which polynomial degree can reach zero training error? What would you
+# expect of its test error, and why?
+
+# %% [markdown] tags=["answer"]
+# A degree of n - 1 (n coefficients) interpolates n points with distinct x exactly. Its test error
+# is typically large: it fits the noise as well, and oscillates wildly between the points.
+
+# %% [markdown] tags=["written"]
+# For a fixed model, how do the training error and the gap between training and test error change
+# as the training set grows? When does more data help little?
+
+# %% [markdown] tags=["answer"]
+# The training error rises slightly (it is harder to fit more points), the test error falls, and
+# the gap closes. An underfitting model (too simple) gains little: its test error is limited by
+# what it can represent, not by the data.

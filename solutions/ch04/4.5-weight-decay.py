@@ -95,3 +95,22 @@ for lambd in (0, 3):
         history["test_loss"].append(evaluate_loss(lambda X: linreg(X, w, b), test_iter, squared_loss))
     print(f"lambd {lambd}: L2 norm of w {w.norm().item():.3f}, train loss {history['train_loss'][-1]:.2e}, test loss {history['test_loss'][-1]:.3f}")
     plot_curves(history, title=f"lambd = {lambd}")
+
+# %% [markdown] tags=["written"]
+# With SGD, an L2 penalty multiplies each weight by (1 - learning rate × lambda) before the usual
+# gradient step. Why is it called decay? What happens when learning rate × lambda reaches 1 or
+# more?
+
+# %% [markdown] tags=["answer"]
+# Without the data term the weights shrink geometrically toward zero. At 1 they are zeroed each
+# step; between 1 and 2 they flip sign at every step, and above 2 they also grow: training is
+# destroyed.
+
+# %% [markdown] tags=["written"]
+# Compare L2 and L1 penalties: which tends to make weights exactly zero, and why? When would you
+# want that?
+
+# %% [markdown] tags=["answer"]
+# L1: its pull on a weight has the same size however small the weight is, so small weights are
+# pushed all the way to zero, while L2's pull is proportional to the weight and fades near zero.
+# Sparse weights select features and are easier to interpret.

@@ -124,3 +124,19 @@ for epoch in range(2):
     history["test_acc"].append(evaluate_accuracy(net, test_iter))
 print({k: round(v[-1], 3) for k, v in history.items()})
 plot_curves(history)
+
+# %% [markdown] tags=["written"]
+# Why does dropout divide the kept activations by 1 - p during training? What would go wrong at
+# test time, with every unit kept, if it did not?
+
+# %% [markdown] tags=["answer"]
+# Dividing keeps each activation's expected value the same as without dropout. Without it, at test
+# time the next layer would receive inputs 1/(1 - p) times larger than it saw in training, and its
+# outputs would shift.
+
+# %% [markdown] tags=["written"]
+# What would predictions look like if dropout stayed on at test time? How could that be useful?
+
+# %% [markdown] tags=["answer"]
+# Each forward pass would give a different, noisier prediction. Averaging many such passes gives
+# an ensemble's prediction, and their spread is a rough measure of the model's uncertainty.

@@ -78,3 +78,20 @@ J.backward()
 mine = manual_backprop(X, y, W1.detach(), W2.detach(), lambd)
 print("J:", J.item(), mine["loss"].item())
 print("dW1 agrees:", torch.allclose(mine["dW1"], W1.grad, atol=1e-6), " dW2 agrees:", torch.allclose(mine["dW2"], W2.grad, atol=1e-6))
+
+# %% [markdown] tags=["written"]
+# Backpropagation keeps the intermediate values of the forward pass. Why? How does the memory grow
+# with depth and batch size, and what can recomputation trade?
+
+# %% [markdown] tags=["answer"]
+# A layer's gradient needs its input and activations, so they are kept until backward reaches it:
+# memory grows linearly in depth and in batch size. Checkpointing keeps only some of them and
+# recomputes the rest during backward: less memory for about one more forward pass.
+
+# %% [markdown] tags=["written"]
+# For a scalar loss of n parameters, why is one backward pass cheaper than estimating each partial
+# derivative by perturbing the parameters one at a time?
+
+# %% [markdown] tags=["answer"]
+# Backward costs about as much as one forward pass and yields all n partials at once; perturbing
+# needs n + 1 forward passes, and finite differences are also less accurate.

@@ -91,3 +91,21 @@ for name, init in [("N(0, 1)", lambda w: nn.init.normal_(w, 0, 1)), ("N(0, 0.01�
         H = torch.tanh(H @ W.T)
         stds.append(H.std().item())
     print(f"{name:>16}: std of the activations after layers 1, 5, 10, 20:", [round(stds[i], 4) for i in (0, 4, 9, 19)])
+
+# %% [markdown] tags=["written"]
+# Xavier initialisation uses variance 2 / (n_in + n_out). What is it trying to keep constant, and
+# why is the formula a compromise?
+
+# %% [markdown] tags=["answer"]
+# The variance of the activations going forward (needs n_in × variance = 1) and of the gradients
+# going backward (needs n_out × variance = 1). Both hold only if n_in = n_out, so it averages the
+# two.
+
+# %% [markdown] tags=["written"]
+# Why does setting all weights of a layer to the same constant fail even at a good scale? Could
+# dropout fix it?
+
+# %% [markdown] tags=["answer"]
+# Every unit computes the same output and gets the same gradient, so the units stay identical and
+# the layer works as one unit. Dropout drops different units, so their gradients differ and the
+# symmetry can break, but slowly and unreliably; random initialisation is the fix.

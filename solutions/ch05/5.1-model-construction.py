@@ -202,3 +202,22 @@ check("ch05.nest_mlp", NestMLP)
 chimera = nn.Sequential(NestMLP(), nn.Linear(16, 20), FixedHiddenMLP())
 print(chimera)
 chimera(X)
+
+# %% [markdown] tags=["written"]
+# `MySequential` keeps its blocks where PyTorch registers them, not in a plain Python list. What
+# breaks if the blocks are kept in a plain list?
+
+# %% [markdown] tags=["answer"]
+# Modules in a plain list are not registered: `parameters()` does not return their weights, so the
+# optimizer never updates them; `.to(device)` does not move them and `state_dict()` does not save
+# them.
+
+# %% [markdown] tags=["written"]
+# Why write a block's `forward` with ordinary Python (loops, conditions, a constant tensor)
+# instead of always chaining layers with `nn.Sequential`? Give an example, and one cost of doing
+# so.
+
+# %% [markdown] tags=["answer"]
+# `forward` can reuse a layer, branch on the data, take several inputs or return several outputs
+# (the fixed-hidden MLP rescales until a norm condition holds). The cost: the model is harder to
+# inspect, export or compile, and the Python control flow runs on the CPU each call.

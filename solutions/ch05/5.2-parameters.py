@@ -245,3 +245,20 @@ print(named_parameter_shapes(net))
 # %%
 net.apply(init_normal)
 print(net[0].weight.std())
+
+# %% [markdown] tags=["written"]
+# When one layer object is used twice in a network, how many sets of parameters are there, and
+# what does the layer's gradient hold after `backward()`?
+
+# %% [markdown] tags=["answer"]
+# One set, shared (tied) by both uses. Its gradient is the sum of the gradients from the two
+# places where the layer is used.
+
+# %% [markdown] tags=["written"]
+# What is the difference between a parameter and a buffer (such as batch norm's running mean)?
+# Which ones does the optimizer update, and which does `state_dict()` save?
+
+# %% [markdown] tags=["answer"]
+# Parameters are trained: they require gradients and `parameters()` returns them, so the optimizer
+# updates them. Buffers are state the module updates itself (or keeps constant), with no gradient.
+# `state_dict()` saves both.

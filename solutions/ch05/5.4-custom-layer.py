@@ -84,3 +84,21 @@ print(linear(torch.rand(2, 5)))
 # custom layers compose like built-in ones
 net = nn.Sequential(MyLinear(64, 8), MyLinear(8, 1))
 net(torch.rand(2, 64))
+
+# %% [markdown] tags=["written"]
+# A custom linear layer stores its weight as `nn.Parameter(...)`. What changes if it stores a
+# plain tensor with `requires_grad=True` instead?
+
+# %% [markdown] tags=["answer"]
+# The tensor is not registered: `parameters()` misses it, so the optimizer does not update it,
+# `state_dict()` does not save it and `.to(device)` does not move it, although gradients are still
+# computed for it.
+
+# %% [markdown] tags=["written"]
+# Why does a custom layer usually take its input size in the constructor? How do lazy layers
+# (`nn.LazyLinear`) avoid that, and what is the catch?
+
+# %% [markdown] tags=["answer"]
+# Parameters are allocated when the layer is built, so their shapes must be known then. A lazy
+# layer allocates them at its first forward call, from the input's shape; until then it has no
+# parameters to initialise or hand to an optimizer, so a dummy forward pass must come first.

@@ -95,3 +95,21 @@ print(Y_clone == Y)
 
 # %%
 scratch.cleanup()
+
+# %% [markdown] tags=["written"]
+# Compare saving `net.state_dict()` with saving the whole model object. What does each store, and
+# why is the state dict the safer way to share a model?
+
+# %% [markdown] tags=["answer"]
+# The state dict is a dictionary of named tensors: the code that builds the architecture is needed
+# to load it. The whole object is pickled with a reference to its class, so loading breaks when
+# that code moves or changes, and unpickling a file can run arbitrary code.
+
+# %% [markdown] tags=["written"]
+# You want to reuse only the first two layers of a trained network in a new model. How can you do
+# it with a saved state dict, and what must match?
+
+# %% [markdown] tags=["answer"]
+# Load the state dict, keep only the entries of those layers (renaming the keys if needed), and
+# load them into the new model (with `strict=False`, or into the sub-block directly). The
+# parameter names and shapes must match.

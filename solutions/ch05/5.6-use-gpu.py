@@ -72,3 +72,19 @@ assert net(X).device == X.device
 # Printing a tensor or calling `.item()` copies it to the CPU and waits for the GPU to finish; in
 # a training loop, keep the values on the device and read them out rarely. The trainers of d2lkit
 # pick a device the same way (`d2lkit train ... --device auto|cpu|cuda`).
+
+# %% [markdown] tags=["written"]
+# Why does copying a tensor between CPU and GPU, or calling `.item()` at every step, slow training
+# down even when the tensor is tiny?
+
+# %% [markdown] tags=["answer"]
+# Each transfer has a fixed latency, and reading a value on the CPU makes it wait until all the
+# GPU work queued before has finished, so the CPU can no longer run ahead and queue more work.
+
+# %% [markdown] tags=["written"]
+# Which runs faster on a GPU than on a CPU: a 10 × 10 matrix product, or a 4096 × 4096 one? Why?
+
+# %% [markdown] tags=["answer"]
+# The large one: its millions of independent multiply-adds fill the GPU's many cores. For the
+# small one the cost of launching a kernel (and of any copy) dominates, and a CPU is as fast or
+# faster.

@@ -130,3 +130,20 @@ kernel, losses = learn_edge_kernel(X, Y)
 for epoch in range(1, 11, 2):
     print(f"epoch {epoch + 1}, loss {losses[epoch]:.3f}")
 kernel  # close to [[1, -1]]
+
+# %% [markdown] tags=["written"]
+# On a 100 × 100 image with one output channel of the same size, how many weights does a 3 × 3
+# convolution need, and how many a fully connected layer? Which assumptions about images make the
+# convolution's saving reasonable?
+
+# %% [markdown] tags=["answer"]
+# 9 (plus a bias) against 10^4 × 10^4 = 10^8. Locality (a pixel's output depends on its
+# neighbourhood) and translation invariance (the same detector is useful everywhere).
+
+# %% [markdown] tags=["written"]
+# The kernel `[1, -1]` finds vertical edges. What does it output on an image with only horizontal
+# edges, and how would you find those? Which small kernel gives a second derivative?
+
+# %% [markdown] tags=["answer"]
+# Zero everywhere: along each row the image is constant. Its transpose `[[1], [-1]]` finds
+# horizontal edges. `[1, -2, 1]` is a discrete second derivative.

@@ -74,3 +74,19 @@ for kernel_size, padding, stride in [(3, 1, 1), ((5, 3), (2, 1), 1), (3, 1, 2), 
         tuple(comp_conv2d(conv2d, X).shape),
         conv_output_shape(X.shape, kernel_size, padding, stride),
     )
+
+# %% [markdown] tags=["written"]
+# Why do most CNNs use odd kernel sizes with padding (k - 1) / 2 on each side?
+
+# %% [markdown] tags=["answer"]
+# With stride 1 the output keeps the input's height and width, the padding is the same on both
+# sides, and each output lies centred on an input pixel.
+
+# %% [markdown] tags=["written"]
+# Is a convolution with stride 2 the same as one with stride 1 followed by keeping every other
+# output in each direction? What does the stride save, and what can it lose?
+
+# %% [markdown] tags=["answer"]
+# Yes, the outputs are the same, but stride 2 computes only a quarter of them, about 4 times less
+# work. It can lose fine detail: high-frequency patterns alias, since nothing smooths them before
+# the subsampling.

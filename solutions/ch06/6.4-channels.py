@@ -100,3 +100,20 @@ K = torch.normal(0, 1, (2, 3, 1, 1))
 Y1 = corr2d_multi_in_out_1x1(X, K)
 Y2 = corr2d_multi_in_out(X, K)
 assert float(torch.abs(Y1 - Y2).sum()) < 1e-6
+
+# %% [markdown] tags=["written"]
+# What does a 1 × 1 convolution from c_i to c_o channels compute at each pixel? How many
+# parameters does it have, and what is it used for?
+
+# %% [markdown] tags=["answer"]
+# The same fully connected layer (a c_o × c_i matrix plus biases) applied at every pixel: c_i ×
+# c_o + c_o parameters. It changes the number of channels cheaply and mixes them, and with an
+# activation adds a nonlinearity per pixel.
+
+# %% [markdown] tags=["written"]
+# How many multiply-adds does a convolution with c_i input channels, c_o output channels and a k_h
+# × k_w kernel need for an output of h × w? What happens to the cost when both channel counts
+# double?
+
+# %% [markdown] tags=["answer"]
+# c_i × c_o × k_h × k_w × h × w. Doubling both channel counts makes it four times larger.

@@ -69,3 +69,19 @@ print(nn.MaxPool2d(3)(X), pool2d(X, 3, stride=3))
 print(nn.MaxPool2d(3, padding=1, stride=2)(X), pool2d(X, 3, padding=1, stride=2))
 X = torch.cat((X, X + 1), 1)  # two channels: pooling keeps them apart
 print(pool2d(X, 3, padding=1, stride=2).shape)
+
+# %% [markdown] tags=["written"]
+# Why does a pooling layer have no parameters, and how does max pooling make the output robust to
+# small shifts of the input?
+
+# %% [markdown] tags=["answer"]
+# It is a fixed operation (maximum or mean over a window). If a feature moves within the window,
+# the window's maximum does not change.
+
+# %% [markdown] tags=["written"]
+# Average pooling is a convolution with a fixed kernel. Is max pooling a convolution too? What is
+# its gradient with respect to its input?
+
+# %% [markdown] tags=["answer"]
+# No: a convolution is linear and the maximum is not. Its gradient sends each output's gradient to
+# the one input that was the maximum of its window and zero to the others.

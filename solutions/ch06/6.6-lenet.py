@@ -172,3 +172,19 @@ torch.manual_seed(0)
 train_iter, test_iter = load_data_fashion_mnist(256, limit=2_000)
 history = train_ch6(lenet(), train_iter, test_iter, num_epochs=2, lr=0.9, device=try_gpu())
 plot_curves({k: v for k, v in history.items() if k != "examples_per_sec"})
+
+# %% [markdown] tags=["written"]
+# LeNet uses sigmoid activations and average pooling. What would you expect from ReLU and max
+# pooling instead, and why?
+
+# %% [markdown] tags=["answer"]
+# Faster training and usually higher accuracy (after retuning the learning rate): ReLU's gradient
+# does not shrink for active units, and max pooling keeps a window's strongest response.
+
+# %% [markdown] tags=["written"]
+# LeNet's channels grow from 6 to 16 while the height and width shrink. Why is that a sensible
+# design?
+
+# %% [markdown] tags=["answer"]
+# Deeper layers combine simple features into more kinds of complex ones, while their exact
+# position matters less; more channels at lower resolution keeps the work per layer balanced.

@@ -66,3 +66,20 @@ with torch.no_grad():
         X = layer(X)
         print(layer.__class__.__name__, "output shape:\t", X.shape)
 print(f"parameters: {sum(p.numel() for p in net.parameters()):,}")
+
+# %% [markdown] tags=["written"]
+# Most of AlexNet's parameters are in its fully connected layers, yet most of its computation is
+# in its convolutions. Why?
+
+# %% [markdown] tags=["answer"]
+# A fully connected layer has inputs × outputs weights (6400 × 4096 is about 26 million), each
+# used once per example; a convolution has few weights, shared across positions, but applies them
+# at every position of a large image.
+
+# %% [markdown] tags=["written"]
+# Fashion-MNIST images are upsampled from 28 × 28 to 224 × 224 to fit AlexNet. What does this cost
+# and gain?
+
+# %% [markdown] tags=["answer"]
+# About 64 times more pixels to compute on, and no new information: the architecture's strides and
+# pooling need that size. A network designed for small images would be far cheaper.

@@ -82,3 +82,19 @@ with torch.no_grad():
         X = blk(X)
         print(blk.__class__.__name__, "output shape:\t", X.shape)
 print(f"parameters: {sum(p.numel() for p in net.parameters()):,}")
+
+# %% [markdown] tags=["written"]
+# Why does VGG stack two 3 × 3 convolutions instead of one 5 × 5? Compare receptive field,
+# parameters and nonlinearities.
+
+# %% [markdown] tags=["answer"]
+# Two 3 × 3 layers see a 5 × 5 region, with 18c^2 weights instead of 25c^2 (c channels in and
+# out), and an extra nonlinearity between them.
+
+# %% [markdown] tags=["written"]
+# Each VGG block halves the height and width and (up to 512) doubles the channels. Why does this
+# keep the work of each block roughly the same?
+
+# %% [markdown] tags=["answer"]
+# The work is proportional to h × w × c_in × c_out: halving h and w divides it by 4 and doubling
+# both channel counts multiplies it by 4.

@@ -83,3 +83,20 @@ with torch.no_grad():
         X = layer(X)
         print(layer.__class__.__name__, "output shape:\t", X.shape)
 print(f"parameters: {sum(p.numel() for p in net.parameters()):,}")
+
+# %% [markdown] tags=["written"]
+# NiN ends with global average pooling instead of fully connected layers. What does it save, and
+# what does it assume?
+
+# %% [markdown] tags=["answer"]
+# The fully connected layers' millions of parameters, and with them much of the overfitting. It
+# assumes each final channel can act as one class's score map whose average is the score, wherever
+# in the image the evidence lies.
+
+# %% [markdown] tags=["written"]
+# Why does a NiN block follow its convolution with two 1 × 1 convolutions? What would you expect
+# with only one?
+
+# %% [markdown] tags=["answer"]
+# Together they act as a small MLP at each pixel, mixing channels through two nonlinearities. With
+# one the block has less capacity, and accuracy usually drops a little.

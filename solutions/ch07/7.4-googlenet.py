@@ -124,3 +124,18 @@ with torch.no_grad():
         X = layer(X)
         print(layer.__class__.__name__, "output shape:\t", X.shape)
 print(f"parameters: {sum(p.numel() for p in net.parameters()):,}")
+
+# %% [markdown] tags=["written"]
+# Why do the 3 × 3 and 5 × 5 paths of an Inception block start with a 1 × 1 convolution?
+
+# %% [markdown] tags=["answer"]
+# To reduce the number of channels before the expensive larger kernels: the 1 × 1 bottleneck cuts
+# their computation and parameters many times.
+
+# %% [markdown] tags=["written"]
+# The four paths of an Inception block are concatenated along the channels. What must their
+# outputs share, and how does the block make sure they do?
+
+# %% [markdown] tags=["answer"]
+# The same height and width: every path uses stride 1 and padding that preserves the size (1 for 3
+# × 3, 2 for 5 × 5, 1 for the 3 × 3 max pooling).

@@ -149,3 +149,20 @@ train_iter, test_iter = load_data_fashion_mnist(256, limit=4_000)
 net = lenet_bn()
 history = train_ch6(net, train_iter, test_iter, num_epochs=1, lr=1.0, device="cpu")
 print("gamma of the first BatchNorm:", net[1].gamma.reshape(-1).detach())
+
+# %% [markdown] tags=["written"]
+# Why does batch normalisation behave differently in training and in evaluation mode? What would
+# happen if you classified a single image in training mode?
+
+# %% [markdown] tags=["answer"]
+# Training normalises with the minibatch's statistics, evaluation with running averages, so a
+# prediction does not depend on the other examples. One image (in a fully connected layer) has
+# variance zero: its normalised values are 0 and the output is just the shift beta, whatever the
+# image (PyTorch's `BatchNorm1d` refuses a batch of one in training mode).
+
+# %% [markdown] tags=["written"]
+# Does a convolution or linear layer followed by batch normalisation need its own bias? Why?
+
+# %% [markdown] tags=["answer"]
+# No: batch normalisation subtracts the mean, which removes any constant bias, and its shift beta
+# plays that role.

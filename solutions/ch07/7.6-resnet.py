@@ -137,3 +137,20 @@ with torch.no_grad():
         X = layer(X)
         print(layer.__class__.__name__, "output shape:\t", X.shape)
 print(f"parameters: {sum(p.numel() for p in net.parameters()):,}")
+
+# %% [markdown] tags=["written"]
+# Why does computing x + g(x) instead of g(x) make very deep networks easier to train? Think of
+# what the block must learn to do nothing, and of the gradient.
+
+# %% [markdown] tags=["answer"]
+# To be the identity the block only needs g = 0, easy to reach (weights near zero), so extra
+# blocks cannot make the network much worse. The gradient gets a direct path: the Jacobian is I +
+# dg/dx, so it does not vanish through many blocks.
+
+# %% [markdown] tags=["written"]
+# Why does a residual block that changes the number of channels or the resolution need a 1 × 1
+# convolution on its shortcut?
+
+# %% [markdown] tags=["answer"]
+# x and g(x) must have the same shape to be added; a 1 × 1 convolution with the block's stride
+# maps x to the new channel count and size.

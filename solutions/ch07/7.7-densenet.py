@@ -156,3 +156,20 @@ with torch.no_grad():
         X = layer(X)
         print(layer.__class__.__name__, "output shape:\t", X.shape)
 print(f"parameters: {sum(p.numel() for p in net.parameters()):,}")
+
+# %% [markdown] tags=["written"]
+# ResNet adds a block's input to its output, DenseNet concatenates them. What does concatenation
+# keep that addition loses, and what does it cost?
+
+# %% [markdown] tags=["answer"]
+# Every earlier feature map stays available unchanged to every later layer; addition mixes them.
+# The channels grow with every layer, so memory and computation grow, and transition layers are
+# needed to cut them back.
+
+# %% [markdown] tags=["written"]
+# What do the transition layers' 1 × 1 convolution and average pooling each do, and why are both
+# needed?
+
+# %% [markdown] tags=["answer"]
+# The 1 × 1 convolution reduces the number of channels that the dense blocks accumulated; the
+# pooling halves the height and width. Without them the channels and the cost keep growing.

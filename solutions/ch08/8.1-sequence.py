@@ -103,3 +103,20 @@ preds = k_step_preds(net, x, tau, 64)
 for k in (1, 4, 16, 64):
     target = x[tau + k - 1 : tau + k - 1 + preds.shape[0]]
     print(f"{k:2d}-step-ahead MSE: {float(((preds[:, tau + k - 1] - target) ** 2).mean()):.4f}")
+
+# %% [markdown] tags=["written"]
+# Why do k-step-ahead predictions get worse as k grows when the model is fed its own earlier
+# predictions?
+
+# %% [markdown] tags=["answer"]
+# Each prediction has an error, and later predictions take the erroneous values as inputs, so
+# errors compound; the inputs also drift away from the data the model was trained on.
+
+# %% [markdown] tags=["written"]
+# An autoregressive model looks at the last tau values. What does it assume about the sequence?
+# How would you choose tau, and what goes wrong if it is too large?
+
+# %% [markdown] tags=["answer"]
+# That the next value depends only on the last tau values (a Markov assumption). Choose tau on a
+# validation set; too large a tau leaves fewer training examples and more weights, and the model
+# overfits.

@@ -187,3 +187,19 @@ char_tokens = tokenize(lines, "char")
 char_vocab = Vocab(char_tokens)
 corpus = [char_vocab[token] for line in char_tokens for token in line]
 print(len(corpus), len(char_vocab))
+
+# %% [markdown] tags=["written"]
+# Compare word tokens with character tokens: vocabulary size, sequence length, and words never
+# seen in training.
+
+# %% [markdown] tags=["answer"]
+# Words: a large vocabulary, short sequences, and unseen words become `<unk>`. Characters: a tiny
+# vocabulary, sequences several times longer, no unknown tokens, but dependencies that span more
+# steps.
+
+# %% [markdown] tags=["written"]
+# The vocabulary maps tokens rarer than a minimum frequency to `<unk>`. Why? What is lost?
+
+# %% [markdown] tags=["answer"]
+# A rare token has too few examples to learn from and enlarges the embedding and output layers.
+# The distinctions between those tokens (names, rare words) are lost.

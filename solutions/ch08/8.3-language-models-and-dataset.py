@@ -136,3 +136,21 @@ for X, Y in seq_data_iter_sequential(list(range(35)), batch_size=2, num_steps=5)
 # %% [markdown]
 # `d2lkit.data.load_data_time_machine(batch_size, num_steps, use_random_iter)` wraps both
 # samplers over the book's first 10000 characters; 8.5 trains on it.
+
+# %% [markdown] tags=["written"]
+# Word frequencies follow Zipf's law. What does that imply for estimating n-gram probabilities by
+# counting, and why does it get worse as n grows?
+
+# %% [markdown] tags=["answer"]
+# Most words, and far more n-grams, are rare: most possible n-grams never occur in the corpus and
+# get probability 0 by counting. The number of possible n-grams grows exponentially with n, so
+# counts get sparser; smoothing or neural models are needed.
+
+# %% [markdown] tags=["written"]
+# Random sampling and sequential partitioning make different minibatches. What can the hidden
+# state carry from one minibatch to the next in each case?
+
+# %% [markdown] tags=["answer"]
+# Sequential partitioning continues each sequence in the next minibatch, so the final state can be
+# passed on (detached from the graph). Random sampling draws unrelated subsequences, so the state
+# must be reset for every minibatch.

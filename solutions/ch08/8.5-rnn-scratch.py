@@ -337,3 +337,20 @@ def train_ch8(net, train_iter, vocab, lr, num_epochs, device, use_random_iter=Fa
 torch.manual_seed(0)
 net = RNNModelScratch(len(vocab), num_hiddens, "cpu", get_params, init_rnn_state, rnn)
 train_ch8(net, train_iter, vocab, lr=1, num_epochs=2, device="cpu")
+
+# %% [markdown] tags=["written"]
+# Why does an RNN need gradient clipping? What does clipping the gradient's norm to theta do to
+# its direction and size?
+
+# %% [markdown] tags=["answer"]
+# Backpropagation through time multiplies by the recurrent weights once per step, so gradients can
+# explode over long sequences. Clipping rescales the whole gradient to norm theta when it is
+# larger: the direction is kept, the step is bounded.
+
+# %% [markdown] tags=["written"]
+# Perplexity is the exponential of the average cross-entropy per token. What do a perplexity of 1
+# and a perplexity equal to the vocabulary size mean?
+
+# %% [markdown] tags=["answer"]
+# It is the effective number of tokens the model hesitates between. 1: the model is always sure
+# and right. The vocabulary size: as good as uniform guessing.

@@ -110,3 +110,20 @@ print(predict_ch8("time traveller", 10, net, vocab, "cpu"))
 history = train_ch8(net, train_iter, vocab, lr=1, num_epochs=3, device="cpu")
 print([round(p, 1) for p in history["perplexity"]])
 print(history["predictions"][0])
+
+# %% [markdown] tags=["written"]
+# `nn.RNN` returns the hidden states, not predictions. Why does the model need its own output
+# layer, and what shape does that layer receive?
+
+# %% [markdown] tags=["answer"]
+# The RNN layer only computes hidden states of shape (num_steps, batch_size, num_hiddens); a
+# linear layer maps each one to vocabulary scores, after reshaping to (num_steps × batch_size,
+# num_hiddens).
+
+# %% [markdown] tags=["written"]
+# The concise model trains much faster than the one written from scratch. Where does the speed
+# come from?
+
+# %% [markdown] tags=["answer"]
+# The library runs the whole sequence in fused, optimised kernels (cuDNN on a GPU) instead of many
+# small operations launched one by one from Python.

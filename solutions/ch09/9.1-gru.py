@@ -141,3 +141,19 @@ net = RNNModelScratch(len(vocab), 64, "cpu", get_gru_params, init_gru_state, gru
 history = train_ch8(net, train_iter, vocab, lr=1, num_epochs=15, device="cpu")
 print(f"perplexity {history['perplexity'][-1]:.1f}")
 print(history["predictions"][0])
+
+# %% [markdown] tags=["written"]
+# What happens when a GRU's update gate stays close to 1 for many steps? How does that help with
+# long-range dependencies?
+
+# %% [markdown] tags=["answer"]
+# The hidden state is copied almost unchanged from step to step, so information from early steps
+# survives, and the gradient flows back through those steps without shrinking.
+
+# %% [markdown] tags=["written"]
+# What do a reset gate near 0 and near 1 mean? Which simpler models does a GRU become at the
+# extremes of its gates?
+
+# %% [markdown] tags=["answer"]
+# Near 0 the candidate state ignores the previous state (as if the sequence restarted); near 1 it
+# uses it fully. With reset 1 and update 0 the GRU is a plain RNN.

@@ -134,3 +134,21 @@ net = RNNModelScratch(len(vocab), 64, "cpu", get_lstm_params, init_lstm_state, l
 history = train_ch8(net, train_iter, vocab, lr=1, num_epochs=15, device="cpu")
 print(f"perplexity {history['perplexity'][-1]:.1f}")
 print(history["predictions"][0])
+
+# %% [markdown] tags=["written"]
+# The LSTM updates its memory cell by adding to it. Why does that help gradients over long
+# sequences?
+
+# %% [markdown] tags=["answer"]
+# C_t = F_t ⊙ C_{t-1} + I_t ⊙ C~_t: along the cell the gradient is multiplied only by the forget
+# gate, not by a weight matrix and an activation's derivative each step, so with F near 1 it does
+# not vanish.
+
+# %% [markdown] tags=["written"]
+# Compare the parameters of an LSTM and a GRU with the same hidden size. When would you choose the
+# GRU?
+
+# %% [markdown] tags=["answer"]
+# An LSTM has four weight sets (three gates and the candidate), a GRU three: about 3/4 of the
+# parameters and work. The GRU is often as accurate and faster, so it is a good choice when
+# compute or data is limited.

@@ -123,3 +123,19 @@ net = RNNModelScratch(
 history = train_ch8(net, train_iter, vocab, lr=1, num_epochs=15, device="cpu")
 print(f"perplexity {history['perplexity'][-1]:.1f}")
 print(history["predictions"][0])
+
+# %% [markdown] tags=["written"]
+# In a deep RNN, what does the hidden state of layer l at time step t depend on? How is stacking
+# layers different from unrolling over time?
+
+# %% [markdown] tags=["answer"]
+# On layer l - 1 at step t and layer l at step t - 1. Depth adds transformations within one step;
+# time carries the state across steps with the same weights.
+
+# %% [markdown] tags=["written"]
+# Which adds more parameters to an RNN: doubling the number of layers, or doubling the hidden
+# size? Why?
+
+# %% [markdown] tags=["answer"]
+# Doubling the hidden size: the recurrent weights grow with the square of the hidden size, so they
+# quadruple, while extra layers of the same size add parameters linearly.

@@ -100,3 +100,18 @@ net = RNNModelScratch(len(vocab), 64, "cpu", get_bi_rnn_params, init_bi_rnn_stat
 history = train_ch8(net, train_iter, vocab, lr=1, num_epochs=8, device="cpu")
 print(f"training perplexity {history['perplexity'][-1]:.1f} (it can peek at the answer)")
 print(history["predictions"][0])
+
+# %% [markdown] tags=["written"]
+# Why is a bidirectional RNN a poor language model for generating text left to right?
+
+# %% [markdown] tags=["answer"]
+# Its prediction for a position uses the tokens after it. When generating, those tokens do not
+# exist yet; in training, seeing them leaks the answer, so the model learns nothing useful for
+# generation.
+
+# %% [markdown] tags=["written"]
+# Name a task where a bidirectional RNN helps, and explain why.
+
+# %% [markdown] tags=["answer"]
+# Tagging each word (parts of speech, named entities) or filling in a blank: the right label
+# depends on the words on both sides, and the whole sentence is known.

@@ -173,3 +173,17 @@ X, X_valid_len = build_array_nmt(source[:2], src_vocab, 8)
 Y, Y_valid_len = build_array_nmt(target[:2], tgt_vocab, 8)
 print("X:", X, "\nvalid lengths of X:", X_valid_len)
 print("Y:", Y, "\nvalid lengths of Y:", Y_valid_len)
+
+# %% [markdown] tags=["written"]
+# Why are sentences truncated or padded to one length? What are the valid lengths kept for?
+
+# %% [markdown] tags=["answer"]
+# A minibatch must be one tensor of a fixed shape. The valid lengths say where each sentence
+# really ends, so padding can be left out of the loss (and of attention).
+
+# %% [markdown] tags=["written"]
+# Why does a translation dataset add `<eos>` to each sentence and use `<bos>` in the decoder?
+
+# %% [markdown] tags=["answer"]
+# `<eos>` lets the model learn when to stop; `<bos>` is the decoder's first input, before it has
+# produced any token.

@@ -121,3 +121,19 @@ torch.manual_seed(0)
 net = EncoderDecoder(MeanEncoder(10, 8), AddDecoder(12, 8))
 output, (summary, calls) = net(torch.randint(0, 10, (4, 7)), torch.randint(0, 12, (4, 5)))
 print(output.shape, summary.shape, calls)
+
+# %% [markdown] tags=["written"]
+# The encoder hands the decoder a state. What must it contain, and why is a fixed-size state a
+# bottleneck for long inputs?
+
+# %% [markdown] tags=["answer"]
+# Everything the decoder needs about the input. A fixed size must compress any input into the same
+# number of values, so details of long inputs are lost; attention lets the decoder look at all the
+# encoder's outputs instead.
+
+# %% [markdown] tags=["written"]
+# Must the encoder and the decoder be the same kind of network? Give an example.
+
+# %% [markdown] tags=["answer"]
+# No, only the interface (the state) must fit: a CNN can encode an image and an RNN decode it into
+# a caption.

@@ -314,3 +314,19 @@ fras = ["va !", "j'ai perdu .", "il est calme .", "je suis chez moi ."]
 for eng, fra in zip(engs, fras):
     translation, _ = predict_seq2seq(net, eng, src_vocab, tgt_vocab, num_steps, "cpu")
     print(f"{eng} => {translation}, bleu {bleu(translation, fra, k=2):.3f}")
+
+# %% [markdown] tags=["written"]
+# In training the decoder is fed the true previous token; at prediction time, its own previous
+# output. What problem does this mismatch cause?
+
+# %% [markdown] tags=["answer"]
+# At prediction time the decoder meets its own mistakes, which it never saw in training, and
+# errors compound along the output (exposure bias).
+
+# %% [markdown] tags=["written"]
+# Why does BLEU penalise predictions shorter than the reference, and why do longer n-gram matches
+# weigh more?
+
+# %% [markdown] tags=["answer"]
+# Precision alone rewards short outputs: a single correct word has precision 1. Longer n-gram
+# matches are rarer and harder, and show fluent, correct word order.

@@ -141,3 +141,18 @@ for beam_size in (1, 2, 3):
     translation, score = beam_search(net, "x", vocab, vocab, 3, beam_size, "cpu")
     print(f"beam {beam_size}: {translation!r}, score {score:.3f}")
 print("score of 'b <eos>':", (math.log(0.4) + math.log(0.9)) / 2**0.75)
+
+# %% [markdown] tags=["written"]
+# Compare greedy search, exhaustive search and beam search (beam k) for a vocabulary of size V and
+# outputs of length T: cost, and whether they find the most likely sequence.
+
+# %% [markdown] tags=["answer"]
+# Greedy: about V × T, not guaranteed best. Exhaustive: V^T, always best, infeasible. Beam: about
+# k × V × T, better than greedy, still not guaranteed; k = 1 is greedy.
+
+# %% [markdown] tags=["written"]
+# Why is a candidate's log-probability divided by a power of its length? What happens without it?
+
+# %% [markdown] tags=["answer"]
+# Every token adds a negative log-probability, so longer sequences score lower and the search
+# prefers short outputs; the normalisation compares candidates per token.

@@ -108,3 +108,18 @@ for epoch in range(5):
     loss.backward()
     trainer.step()
     print(f"epoch {epoch + 1}, loss {loss.item():.3f}, w {net.w.item():.3f}")
+
+# %% [markdown] tags=["written"]
+# With a Gaussian kernel, what does Nadaraya-Watson regression become as the bandwidth goes to
+# zero, and as it goes to infinity?
+
+# %% [markdown] tags=["answer"]
+# To zero: the weight goes to the nearest training point (nearest neighbour), fitting the noise.
+# To infinity: all weights are equal and the prediction is the mean of all labels, a constant.
+
+# %% [markdown] tags=["written"]
+# Why is this regression called attention pooling? What are the queries, keys and values?
+
+# %% [markdown] tags=["answer"]
+# The prediction is a weighted average of values, with weights from the similarity between a query
+# and keys: the query is the new x, the keys the training x_i, the values the labels y_i.

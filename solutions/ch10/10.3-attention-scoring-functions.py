@@ -144,3 +144,19 @@ check("ch10.DotProductAttention", DotProductAttention)
 dot = DotProductAttention(dropout=0.5)
 dot.eval()
 print(dot(torch.normal(0, 1, (2, 1, 2)), keys, values, valid_lens))
+
+# %% [markdown] tags=["written"]
+# Why does scaled dot-product attention divide the scores by the square root of the dimension d?
+
+# %% [markdown] tags=["answer"]
+# With independent unit-variance entries, a dot product has variance d; large scores saturate the
+# softmax, which then has tiny gradients. The scaling keeps the scores' variance near 1.
+
+# %% [markdown] tags=["written"]
+# Compare additive attention with dot-product attention: when can each be used, and which is
+# cheaper?
+
+# %% [markdown] tags=["answer"]
+# Dot product needs queries and keys of the same size and has no parameters; it is one matrix
+# product, fast. Additive attention learns parameters and works with different sizes, at a higher
+# cost.

@@ -118,3 +118,18 @@ translation, steps = predict_seq2seq(
 print(translation)
 weights = torch.cat([step[0] for step in steps], dim=1)[:, :, :4]
 show_heatmaps(weights.reshape(1, 1, len(steps), 4), "key positions", "query positions")
+
+# %% [markdown] tags=["written"]
+# In Bahdanau attention, what does the decoder use as the query, and how does this remove the
+# bottleneck of the plain encoder-decoder?
+
+# %% [markdown] tags=["answer"]
+# The decoder's previous hidden state. At every step it computes a new weighted average of all the
+# encoder's hidden states, so it is not limited to one fixed summary of the input.
+
+# %% [markdown] tags=["written"]
+# What would you expect to see when plotting a trained translation model's attention weights?
+
+# %% [markdown] tags=["answer"]
+# Roughly a diagonal: each output word attends to the input words it translates, with departures
+# where the two languages order words differently.

@@ -112,3 +112,18 @@ attention = MultiHeadAttention(100, 100, 100, 100, 5, 0.5)
 attention.eval()
 X, Y = torch.ones((2, 4, 100)), torch.ones((2, 6, 100))
 print(attention(X, Y, Y, torch.tensor([3, 2])).shape)
+
+# %% [markdown] tags=["written"]
+# Why use several heads of size d/h rather than one head of size d? Is it more expensive?
+
+# %% [markdown] tags=["answer"]
+# Each head has its own projections and can attend to a different kind of relation (a different
+# subspace). With heads of size d/h the total cost is about the same as one head of size d.
+
+# %% [markdown] tags=["written"]
+# `transpose_qkv` reshapes the inputs so that all heads are computed together. Why not loop over
+# the heads?
+
+# %% [markdown] tags=["answer"]
+# One batched matrix product over all heads runs in parallel and is much faster than h small
+# products launched one after another.

@@ -79,3 +79,20 @@ encoding = PositionalEncoding(32, 0)
 P = encoding(torch.zeros((1, 60, 32)))[0]
 plot_curves({f"col {j}": P[:, j].tolist() for j in range(6, 10)}, xlabel="row (position)")
 show_heatmaps(P.reshape(1, 1, 60, 32), "column (encoding dimension)", "row (position)")
+
+# %% [markdown] tags=["written"]
+# Compare self-attention, an RNN and a CNN (kernel k) on a sequence of length n: the number of
+# sequential steps, and the longest path between two positions.
+
+# %% [markdown] tags=["answer"]
+# RNN: n sequential steps, path n. CNN: parallel, path about n/k layers. Self-attention: parallel,
+# path 1, but its cost grows with n^2.
+
+# %% [markdown] tags=["written"]
+# Why does self-attention need positional encodings? Why sines and cosines of different
+# frequencies?
+
+# %% [markdown] tags=["answer"]
+# Without them self-attention treats the input as a set: permuting the tokens permutes the
+# outputs. Sinusoids give every position a distinct code, express an offset as a linear map, and
+# extend to lengths not seen in training.

@@ -317,3 +317,17 @@ net = EncoderDecoder(
 train_seq2seq(net, train_iter, 0.005, 10, tgt_vocab, "cpu", verbose=True)
 for sentence in ["go .", "i lost .", "he's calm .", "i'm home ."]:
     print(sentence, "=>", predict_seq2seq(net, sentence, src_vocab, tgt_vocab, 10, "cpu")[0])
+
+# %% [markdown] tags=["written"]
+# Why does the decoder's self-attention use a mask in training?
+
+# %% [markdown] tags=["answer"]
+# In training the whole target sequence is fed at once; the mask stops each position from seeing
+# the later tokens it is meant to predict, as will be the case at prediction time.
+
+# %% [markdown] tags=["written"]
+# Why does the Transformer use layer normalisation rather than batch normalisation?
+
+# %% [markdown] tags=["answer"]
+# Sequences have different lengths and padding, and batches may be small; layer normalisation
+# normalises each token on its own, independent of the batch.

@@ -105,3 +105,20 @@ for update in (adam, yogi):
     hyper = {"lr": 0.01, "t": 1}
     curve = train_ch11(update, init_adam_states(feature_dim), hyper, data_iter, feature_dim)
     print(f"{update.__name__}: loss {curve.losses[-1]:.3f}")
+
+# %% [markdown] tags=["written"]
+# Adam corrects the bias of its moment estimates. Why are they biased, and what would the first
+# steps do without the correction?
+
+# %% [markdown] tags=["answer"]
+# Both start at zero, so early averages are too small, the second moment (beta2 = 0.999) far more
+# than the first (0.9). Uncorrected, the first step is about 0.1 g / sqrt(0.001 g^2), some 3 times
+# the intended size.
+
+# %% [markdown] tags=["written"]
+# Yogi changes how Adam updates its second moment. What problem does it address?
+
+# %% [markdown] tags=["answer"]
+# Adam's second moment moves by (1 - beta2)(g^2 - v): when a gradient is much larger than v, v
+# jumps and forgets its past, and the effective rate changes abruptly. Yogi moves v toward g^2 by
+# (1 - beta2) g^2, a step that does not grow with the gap, so v changes more smoothly.

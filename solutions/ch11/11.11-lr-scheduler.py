@@ -149,3 +149,18 @@ check("ch11.CosineScheduler", cosine_lrs)
 # %% tags=["demo"]
 print([round(lr, 3) for lr in cosine_lrs(20, 0.3, 0.01, 5, 0.0, 30)])
 print([round(lr, 3) for lr in factor_lrs(0.9, 1e-2, 2.0, 50)][::5])
+
+# %% [markdown] tags=["written"]
+# Why warm the learning rate up at the start of training?
+
+# %% [markdown] tags=["answer"]
+# At the start the parameters are random and the gradients large and unreliable; a large rate can
+# make training diverge. Growing it over a few epochs lets training settle first.
+
+# %% [markdown] tags=["written"]
+# Compare a piecewise-constant (step) schedule with a cosine schedule.
+
+# %% [markdown] tags=["answer"]
+# Step schedules need the drop epochs and factors chosen and change the rate abruptly; cosine
+# decays smoothly from the maximum to the minimum with few settings. Both end with a small rate
+# for fine convergence.

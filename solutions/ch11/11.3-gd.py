@@ -122,3 +122,19 @@ print(
         lambda x: -2 * c * torch.sin(c * x) - x * c**2 * torch.cos(c * x),
     )[-1]
 )
+
+# %% [markdown] tags=["written"]
+# For f(x) = x^2, gradient descent with learning rate eta gives x <- (1 - 2 eta) x. For which eta
+# does it converge, oscillate, or diverge?
+
+# %% [markdown] tags=["answer"]
+# It converges for 0 < eta < 1: monotonically for eta < 0.5, in one step at 0.5, oscillating in
+# sign for 0.5 < eta < 1. At eta = 1 it oscillates forever, above 1 it diverges.
+
+# %% [markdown] tags=["written"]
+# Newton's method minimises a quadratic in one step. Why is it not used to train deep networks,
+# and what happens for a nonconvex function?
+
+# %% [markdown] tags=["answer"]
+# The Hessian of d parameters has d^2 entries and solving with it costs about d^3: impossible for
+# millions of parameters. Where the curvature is negative, Newton's step moves toward a maximum.

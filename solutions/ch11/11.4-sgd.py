@@ -98,3 +98,18 @@ for name, lr, steps in (
     ("polynomial", polynomial_lr, 50),
 ):
     print(name, train_2d(scheduled(0.1, lr), steps, grad)[-1])
+
+# %% [markdown] tags=["written"]
+# Why must SGD's learning rate shrink over time for it to converge, unlike gradient descent on the
+# full objective?
+
+# %% [markdown] tags=["answer"]
+# The stochastic gradient is noisy and its noise does not vanish at the optimum; with a constant
+# rate the iterate keeps bouncing in a region around it.
+
+# %% [markdown] tags=["written"]
+# Compare exponential and polynomial decay of the learning rate: what is the risk of each?
+
+# %% [markdown] tags=["answer"]
+# Exponential decay can shrink the rate too fast, so training stops before the optimum; polynomial
+# decay (like (1 + beta t)^-alpha) shrinks slowly, so it takes longer to settle.

@@ -57,3 +57,19 @@ for batch_size, lr, epochs in ((1500, 1.0, 10), (10, 0.05, 2), (100, 0.4, 2)):
     print(
         f"batch {batch_size}: loss {curve.losses[-1]:.3f}, {curve.seconds_per_epoch:.3f} sec/epoch"
     )
+
+# %% [markdown] tags=["written"]
+# Why can an epoch with minibatches of 64 be faster than one with single examples, even though it
+# makes 64 times fewer updates?
+
+# %% [markdown] tags=["answer"]
+# One vectorised operation on 64 examples costs far less than 64 small ones: the hardware works in
+# parallel and each call's overhead is paid once.
+
+# %% [markdown] tags=["written"]
+# A larger batch divides the gradient's variance by the batch size. Why does doubling the batch
+# size not halve the training time?
+
+# %% [markdown] tags=["answer"]
+# Each step costs more, and once the noise is small a less noisy gradient adds little progress per
+# step; very large batches can also generalise worse.

@@ -63,3 +63,18 @@ for lr, momentum in ((0.02, 0.5), (0.005, 0.9)):
         sgd_momentum, init_momentum_states(feature_dim), hyper, data_iter, feature_dim
     )
     print(f"lr {lr}, momentum {momentum}: loss {curve.losses[-1]:.3f}")
+
+# %% [markdown] tags=["written"]
+# With momentum beta and a constant gradient, how large does the effective step become? Why does
+# momentum help in a long, narrow valley?
+
+# %% [markdown] tags=["answer"]
+# The velocity approaches the gradient times 1/(1 - beta): ten times for beta = 0.9. Across the
+# valley the gradients change sign and cancel out, along it they add up.
+
+# %% [markdown] tags=["written"]
+# What happens if beta is raised to 0.99 and the learning rate kept?
+
+# %% [markdown] tags=["answer"]
+# The effective step grows about a hundredfold and the velocity remembers about 100 steps: the
+# iterate overshoots and may diverge, so the learning rate must be reduced.

@@ -56,3 +56,19 @@ torch.manual_seed(0)
 data_iter, feature_dim = get_data_ch11(10)
 curve = train_ch11(adagrad, init_adagrad_states(feature_dim), {"lr": 0.1}, data_iter, feature_dim)
 print(f"loss {curve.losses[-1]:.3f}")
+
+# %% [markdown] tags=["written"]
+# Why does Adagrad's effective learning rate keep shrinking? When is that good, and when bad?
+
+# %% [markdown] tags=["answer"]
+# It divides by the square root of the sum of all past squared gradients, which only grows. That
+# suits convex problems, but in deep learning the rate may become too small long before the model
+# is good.
+
+# %% [markdown] tags=["written"]
+# Which coordinates get larger steps in Adagrad: those of rare features or frequent ones? Why is
+# that useful?
+
+# %% [markdown] tags=["answer"]
+# Rare ones: their accumulated squared gradients stay small, so their steps stay large, and the
+# few updates they get still count.

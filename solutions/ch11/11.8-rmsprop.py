@@ -58,3 +58,17 @@ data_iter, feature_dim = get_data_ch11(10)
 hyper = {"lr": 0.01, "gamma": 0.9}
 curve = train_ch11(rmsprop, init_rmsprop_states(feature_dim), hyper, data_iter, feature_dim)
 print(f"loss {curve.losses[-1]:.3f}")
+
+# %% [markdown] tags=["written"]
+# How does RMSProp avoid Adagrad's ever-shrinking learning rate, and what does gamma control?
+
+# %% [markdown] tags=["answer"]
+# It keeps a leaky average of squared gradients instead of their sum, so old gradients are
+# forgotten; gamma sets the memory, about 1/(1 - gamma) steps.
+
+# %% [markdown] tags=["written"]
+# What is epsilon for, and what happens if it is set too large?
+
+# %% [markdown] tags=["answer"]
+# It avoids dividing by zero. Too large, it dominates the denominator and RMSProp becomes plain
+# SGD with rate eta / sqrt(epsilon).

@@ -66,3 +66,17 @@ curve = train_ch11(
     adadelta, init_adadelta_states(feature_dim), {"rho": 0.9}, data_iter, feature_dim
 )
 print(f"loss {curve.losses[-1]:.3f}")
+
+# %% [markdown] tags=["written"]
+# Adadelta has no learning rate. What takes its place, and why do the units then work out?
+
+# %% [markdown] tags=["answer"]
+# A leaky average of the squared past updates: the step is the gradient times sqrt(update average
+# + eps) / sqrt(gradient average + eps), which has the units of the parameters.
+
+# %% [markdown] tags=["written"]
+# What happens in the first steps, when the average of past updates starts at zero?
+
+# %% [markdown] tags=["answer"]
+# The step is about sqrt(eps) / sqrt(gradient average): very small, so training starts slowly and
+# speeds up as updates accumulate.

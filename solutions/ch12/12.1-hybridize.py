@@ -109,3 +109,18 @@ with Benchmark("torch.compile, first call (compiling)"):
     forward_passes(compiled, 1)
 with Benchmark("torch.compile"):
     forward_passes(compiled)
+
+# %% [markdown] tags=["written"]
+# What can a framework do with a compiled graph of the whole computation that an interpreter
+# running one operation at a time cannot?
+
+# %% [markdown] tags=["answer"]
+# Optimise across operations: fuse them, drop unused work, plan memory, and run without the Python
+# interpreter (for speed, or to deploy where there is no Python).
+
+# %% [markdown] tags=["written"]
+# Which Python code is hard to turn into a graph (by tracing or scripting), and why?
+
+# %% [markdown] tags=["answer"]
+# Control flow that depends on the data (tracing records only the path taken), side effects such
+# as printing or changing Python objects, and arbitrary Python types.

@@ -73,3 +73,17 @@ with Benchmark("queue 1000 small operations"):
         z = x * y + 2
 with Benchmark("read the result"):
     print(z.sum().item())
+
+# %% [markdown] tags=["written"]
+# Why does timing GPU code without synchronising first give wrong numbers?
+
+# %% [markdown] tags=["answer"]
+# Operations are queued and the call returns at once; the clock stops before the GPU has done the
+# work, unless you synchronise (or read a result) first.
+
+# %% [markdown] tags=["written"]
+# Why is reading the loss with `.item()` at every iteration a performance problem?
+
+# %% [markdown] tags=["answer"]
+# It forces a synchronisation each step: the CPU waits for the GPU and cannot queue the next work
+# in advance, so the two take turns instead of overlapping.

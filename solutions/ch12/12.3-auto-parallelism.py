@@ -77,3 +77,18 @@ if gpus:
         y_cpu = copy_to_cpu(y, True)
 else:
     print("no GPU here: the book's GPU experiments are skipped")
+
+# %% [markdown] tags=["written"]
+# Two computations can run at the same time on two devices (or a computation and a copy). What
+# makes this possible, and what dependency prevents it?
+
+# %% [markdown] tags=["answer"]
+# The scheduler sees they do not depend on each other's results, so it runs them concurrently; if
+# one needs the other's output it has to wait.
+
+# %% [markdown] tags=["written"]
+# Why overlap communication with computation in training? Give an example.
+
+# %% [markdown] tags=["answer"]
+# Copies take time that otherwise adds to every step; overlapping hides it. For example, send the
+# last layers' gradients while backward is still computing the earlier layers' gradients.

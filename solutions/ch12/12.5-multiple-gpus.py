@@ -171,3 +171,20 @@ devices = gpus[:2] if len(gpus) >= 2 else [torch.device("cpu")] * 2
 one = train(devices[:1], batch_size=256, lr=0.2, num_epochs=1, limit=1_024)
 two = train(devices, batch_size=256, lr=0.2, num_epochs=1, limit=1_024)
 print("largest difference:", max((a - b).abs().max().item() for a, b in zip(one, two)))
+
+# %% [markdown] tags=["written"]
+# With data parallelism on k GPUs, why keep each GPU's batch size and grow the total batch, and
+# what must then change in the learning rate?
+
+# %% [markdown] tags=["answer"]
+# A small per-GPU batch leaves each GPU underused. A total batch k times larger means fewer steps
+# per epoch, so the learning rate is usually scaled up (with a warm-up).
+
+# %% [markdown] tags=["written"]
+# Compare splitting the batch across GPUs with splitting the network's layers across them. When is
+# each the better choice?
+
+# %% [markdown] tags=["answer"]
+# Data parallelism is simple and scales well when the model fits on one GPU, but must synchronise
+# gradients each step. Splitting layers is needed when the model does not fit; GPUs then wait for
+# each other unless the work is pipelined.

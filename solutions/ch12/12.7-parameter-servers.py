@@ -100,3 +100,17 @@ print(ring_allreduce(ranks))
 for k in (2, 4, 8, 16):
     print(f"k = {k:2d}: gather-and-broadcast {2 * (k - 1):2d} tensors through device 0, "
           f"ring {2 * (k - 1) / k:.2f} tensors per rank")  # fmt: skip
+
+# %% [markdown] tags=["written"]
+# Why does the time of a ring allreduce stay nearly constant as the number of GPUs grows?
+
+# %% [markdown] tags=["answer"]
+# Each GPU sends and receives about 2(n - 1)/n times the gradient's size, independent of n, all
+# links working at once; only the number of steps (latency) grows with n.
+
+# %% [markdown] tags=["written"]
+# Where is the bottleneck when all GPUs send their gradients to a single parameter server?
+
+# %% [markdown] tags=["answer"]
+# At the server's link: it receives n gradients and sends n copies back, so its time grows
+# linearly with n while the other links sit idle.

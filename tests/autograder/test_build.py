@@ -47,3 +47,40 @@ def test_every_released_exercise_says_its_points_and_cases_above_its_check():
             grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
             if grade_id in exercises and cell["metadata"]["nbgrader"].get("grade"):
                 assert "".join(before["source"]) == build.grading_line(exercises[grade_id]), path
+
+
+def test_every_notebook_ends_with_written_questions_graded_by_hand():
+    for source in sorted(ROOT.glob("solutions/ch*/*.py")):
+        solution = build.convert(source)
+        answers = [c for c in solution.cells if build.is_written_answer(c)]
+        assert 2 <= len(answers) <= 3, source
+        for n, cell in enumerate(answers, 1):
+            meta = cell.metadata.nbgrader
+            assert meta.grade and meta.points == build.WRITTEN_POINTS and not meta.locked
+            assert meta.grade_id == build.written_grade_id(source, n)
+            assert "." not in meta.grade_id, "formgrader selects a cell by its grade id"
+            assert cell.source.strip() and "YOUR ANSWER HERE" not in cell.source, "a model answer"
+        # after the last exercise: the check cells come first, the questions end the notebook
+        graded = [
+            i for i, c in enumerate(solution.cells) if c.metadata.get("nbgrader", {}).get("grade")
+        ]
+        assert [solution.cells[i] for i in graded[-len(answers) :]] == answers, source
+        released = json.loads(
+            (ROOT / "assignments" / source.parent.name / f"{source.stem}.ipynb").read_text()
+        )
+        stubs = [c for c in released["cells"] if build.is_written_answer(c)]
+        assert [c["metadata"]["nbgrader"]["grade_id"] for c in stubs] == [
+            c.metadata.nbgrader.grade_id for c in answers
+        ]
+        assert all("".join(c["source"]) == "YOUR ANSWER HERE" for c in stubs), source
+
+
+def test_a_written_question_without_its_answer_is_refused(tmp_path):
+    text = SOURCE.read_text()
+    marker = '# %% [markdown] tags=["answer"]'
+    assert marker in text
+    broken = tmp_path / "ch02" / SOURCE.name
+    broken.parent.mkdir()
+    broken.write_text(text.replace(marker, "# %% [markdown]", 1))
+    with pytest.raises(ValueError, match="followed by a markdown cell tagged `answer`"):
+        build.convert(broken)

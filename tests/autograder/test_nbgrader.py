@@ -10,6 +10,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from autograder import build
 from autograder.grade import grade
 from tests.helpers import expected_partial
 
@@ -62,6 +63,16 @@ def submit(
         nbformat.write(nb, folder / path.name)
 
 
+def written_answers(released: Path) -> list[tuple[str, str]]:
+    """(notebook, grade id) of every written answer cell of the released chapter."""
+    return [
+        (path.stem, cell.metadata.nbgrader.grade_id)
+        for path in sorted(released.glob("*.ipynb"))
+        for cell in nbformat.read(path, as_version=4).cells
+        if build.is_written_answer(cell)
+    ]
+
+
 def test_round_trip_scores_what_autograder_grade_scores(tmp_path):
     course = tmp_path / "course"
     (course / "solutions").mkdir(parents=True)
@@ -93,11 +104,25 @@ def test_round_trip_scores_what_autograder_grade_scores(tmp_path):
             row["student_id"]: (float(row["score"]), float(row["max_score"]))
             for row in csv.DictReader(f)
         }
+    # nbgrader's maximum counts the written answers, which wait for a person: none scores them yet
+    written = written_answers(released)
     full, maximum = scores["full"]
+    maximum -= len(written) * build.WRITTEN_POINTS
     assert full == maximum > 0
     assert scores["stub"][0] == 0
     assert scores["partial"][0] == expected_partial(CHAPTER)
     assert scores["deleter"][0] == maximum, "a deleted grade cell is restored and graded"
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for notebook, grade_id in written:
+            answered = gb.find_grade(grade_id, notebook, CHAPTER, "full")
+            assert answered.needs_manual_grade and answered.auto_score is None, grade_id
+            assert answered.max_score == build.WRITTEN_POINTS
+            blank = gb.find_grade(grade_id, notebook, CHAPTER, "stub")
+            assert not blank.needs_manual_grade and blank.score == 0, "no answer, no manual grade"
+        submission = gb.find_submission_notebook(
+            "3.6-softmax-regression-scratch", CHAPTER, "partial"
+        )
+        assert not submission.needs_manual_grade, "the partial student wrote no answers"
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         forged_softmax = gb.find_grade(
             "ch03-softmax", "3.6-softmax-regression-scratch", CHAPTER, "forger"
