@@ -169,7 +169,7 @@ class _Session:
         worker = [sys.executable, "-m", "autograder.worker"]
         if options.user is not None:
             worker += ["--user", str(options.user)]
-        if options.sandbox or options.user is not None:
+        if options.sandbox:
             sandbox.prepare_data()
 
         sandboxes = itertools.count()
