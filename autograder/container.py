@@ -12,6 +12,8 @@ its outputs. The expected outputs never leave the grader's process. Where root m
 namespace, the notebook gets an empty one; else it has the container's network.
 
 Notebooks run one at a time: after each one, every process of the user is killed (`kill_all`).
+The worker adopts the notebooks' orphans (`adopt_orphans`) to reap them: a zombie still counts
+against the user's process cap, and the container's first process may never reap it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from autograder import isolate
 from d2lkit.errors import D2lkitError
 
 CLONE_NEWNET = 0x40000000
+PR_SET_CHILD_SUBREAPER = 36
 DEFAULT_USER = "student"
 
 
@@ -103,28 +106,41 @@ def drop(user: User, home: str) -> None:
             raise isolate.IsolationError(ctypes.get_errno(), "prctl")
 
 
-def running(uid: int) -> list[int]:
-    """The live processes (zombies aside) whose real uid is `uid`."""
+def adopt_orphans() -> None:
+    """In the worker: the orphans of its notebooks' processes become its children."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        raise isolate.IsolationError(ctypes.get_errno(), "child subreaper")
+
+
+def processes(uid: int) -> list[int]:
+    """The processes whose real uid is `uid`, zombies too (read from their status: the folder of
+    a process that is not dumpable is root's)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = dict(
-                line.split(":", 1) for line in (entry / "status").read_text().splitlines()
-            )
-            if int(fields["Uid"].split()[0]) == uid and not fields["State"].strip().startswith(
-                ("Z", "X")
-            ):
-                found.append(int(entry.name))
+            for line in (entry / "status").read_text().splitlines():
+                if line.startswith("Uid:") and int(line.split()[1]) == uid:
+                    found.append(int(entry.name))
     return found
 
 
-def kill_all(user: User, tries: int = 50) -> None:
+def _reap() -> None:
+    """Every child of this process that has ended."""
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+
+
+def kill_all(user: User, tries: int = 200) -> None:
     """End every process of `user` (what a notebook left behind, wherever it went): a process of
-    that user's own sends SIGKILL to all it may signal, until none is left."""
+    that user's own sends SIGKILL to all it may signal, until none is left, and the orphans the
+    worker adopted are reaped."""
     for _ in range(tries):
-        if not running(user.uid):
+        _reap()
+        if not processes(user.uid):
             return
         pid = os.fork()
         if pid == 0:

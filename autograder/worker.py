@@ -308,6 +308,8 @@ def main() -> None:
     os.dup2(devnull, 0)
     os.dup2(devnull, 1)
     isolate.die_with_parent(os.getppid())
+    if user is not None:
+        container.adopt_orphans()
     shell = warm_up()
     first = os.getpid()
     mine = channels[0]

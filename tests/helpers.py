@@ -3,7 +3,10 @@ the sample class's expected partial totals. Test modules import from here, never
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -145,3 +148,19 @@ def book_language_models() -> dict[str, tuple]:
             label[:3], float(lr), (float(perplexity), float(speed))
         )  # fmt: skip
     return models
+
+
+CONTAINER_USER = "d2lkit-student"
+
+
+def container_user() -> str | None:
+    """The unprivileged user the container-mode tests run notebooks as, made if missing; None
+    where that needs root and this is not root (CI runs as root)."""
+    if os.geteuid() != 0:
+        return None
+    if subprocess.run(["id", "-u", CONTAINER_USER], capture_output=True).returncode != 0:
+        if shutil.which("useradd") is None:
+            return None
+        make = ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin"]
+        subprocess.run([*make, CONTAINER_USER], check=True)
+    return CONTAINER_USER

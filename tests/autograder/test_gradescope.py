@@ -21,10 +21,11 @@ from autograder import gradescope, sandbox
 from autograder.grade import grade
 from d2lkit.data import DATASETS
 from d2lkit.errors import D2lkitError
+from tests.helpers import CONTAINER_USER, container_user
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = "ch03"
-USER = "d2lkit-student"
+USER = CONTAINER_USER
 SAMPLES = ROOT / "samples" / "class"
 
 
@@ -73,20 +74,6 @@ def test_an_unknown_chapter_is_a_one_line_error(tmp_path):
         gradescope.bundle(ROOT, "ch99", tmp_path, gradescope.Settings())
 
 
-def _student() -> str | None:
-    """Why the run cannot be tested here, or None (the user made if missing). The student's
-    process is forked from the warm worker, never started anew, so it needs no access to this
-    Python's files beyond the modules a notebook imports that the worker has not."""
-    if os.geteuid() != 0:
-        return "run_autograder drops to an unprivileged user, which needs root (CI runs as root)"
-    if subprocess.run(["id", "-u", USER], capture_output=True).returncode != 0:
-        if shutil.which("useradd") is None:
-            return f"no user {USER} and no useradd to make one"
-        make = ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", USER]
-        subprocess.run(make, check=True)
-    return None
-
-
 def _probe(folder: Path, root: Path) -> None:
     """A last cell in 3.6 that spoils `softmax` if the student's code runs as root, reads the
     chapter's checks or writes into the results folder: the full score says it could not."""
@@ -109,9 +96,8 @@ if escaped:
 
 @pytest.mark.slow
 def test_run_autograder_scores_the_samples_as_autograder_grade_does(bundle, tmp_path):
-    why = _student()
-    if why is not None:
-        pytest.skip(why)
+    if container_user() is None:
+        pytest.skip("run_autograder drops to an unprivileged user: that needs root (as in CI)")
     cases = {name: SAMPLES / name / CHAPTER for name in ("full", "partial", "empty")}
     cases["two of three"] = tmp_path / "two" / CHAPTER
     shutil.copytree(cases["full"], cases["two of three"])
