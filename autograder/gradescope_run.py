@@ -4,7 +4,8 @@
     python -m autograder.gradescope_run CHAPTER --root /autograder --user student [limits]
 
 `--prepare` fetches the chapter's datasets into `D2LKIT_DATA` (checksummed; a present copy is only
-verified), fills the loaders' cache (`D2LKIT_CACHE`) and locks the bundle (`container.lock`).
+verified), fills the loaders' cache (`D2LKIT_CACHE`) and matplotlib's, and locks the bundle
+(`container.lock`).
 Grading takes every notebook under `ROOT/submission` (a renamed file is matched by its cells,
 as `autograder grade` does), runs each as the unprivileged user (`autograder.container`) and
 writes `ROOT/results/results.json` in Gradescope's format (`autograder.report.gradescope`): one
@@ -20,7 +21,7 @@ import os
 import sys
 from pathlib import Path
 
-from autograder import container, engine, registry, report, sandbox
+from autograder import container, delivery, engine, registry, report, sandbox
 from autograder.grade import Graded, Options, grade_submissions
 from autograder.isolate import Limits
 from autograder.results import Problem
@@ -36,6 +37,9 @@ def prepare(chapter: str) -> None:
     for name in gradescope.datasets(sandbox.PACKAGE_ROOT, chapter):
         data.get_path(name)
     sandbox.prepare_data()
+    # matplotlib's font cache, built once into the image rather than in every grading container
+    import matplotlib.pyplot  # noqa: F401
+
     container.lock(sandbox.PACKAGE_ROOT)
 
 
@@ -75,6 +79,14 @@ def grade(chapter: str, folder: Path, user: str, limits: Limits, timeout: float)
         return Graded(found, results, [*found.notes, *missing])
     options = Options(timeout=timeout, sandbox=False, limits=limits, user=container.lookup(user))
     [graded] = grade_submissions([found], options, show_progress=False)
+    lost = [note for note in graded.notes if delivery.WORKER_LOST in note]
+    if lost:
+        # the student's zero would be the container's fault: no results, so Gradescope reports
+        # the autograder as failed and staff can regrade
+        raise D2lkitError(
+            f"grading failed, not the submission: {lost[0]}; the container may be short of "
+            "memory (docs/gradescope.md)"
+        )
     graded.notes += missing
     return graded
 
