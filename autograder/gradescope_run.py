@@ -45,12 +45,17 @@ def prepare(chapter: str) -> None:
 
 def submission(folder: Path) -> Submission:
     """The student's notebooks under `folder` as one submission; a second copy of a notebook (in
-    another subfolder) and every notebook that is not the chapter's are noted, not graded."""
+    a subfolder: the upper one is graded) and every notebook that is not the chapter's are noted,
+    not graded."""
     found = discover([folder])
-    first = found.submissions[0] if found.submissions else None
-    merged = Submission("submission", {}, files=first.files if first else {})
+    # the folder nearest the top first: its files are the notebooks' working folder
+    ordered = sorted(
+        found.submissions,
+        key=lambda s: min(len(p.relative_to(folder).parts) for p in s.notebooks.values()),
+    )
+    merged = Submission("submission", {}, files=ordered[0].files if ordered else {})
     merged.notes = [f"{s.path.relative_to(folder)}: not graded: {s.reason}" for s in found.skipped]
-    for s in found.submissions:
+    for s in ordered:
         for stem, path in s.notebooks.items():
             if stem in merged.notebooks:
                 other = merged.notebooks[stem].relative_to(folder)

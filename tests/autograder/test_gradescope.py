@@ -17,8 +17,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import gradescope, sandbox
-from autograder.grade import grade
+from autograder import delivery, gradescope, gradescope_run, sandbox
+from autograder.grade import Graded, grade
+from autograder.isolate import Limits
 from d2lkit.data import DATASETS
 from d2lkit.errors import D2lkitError
 from tests.helpers import CONTAINER_USER, container_user
@@ -72,6 +73,29 @@ def test_the_datasets_fetched_are_the_chapters():
 def test_an_unknown_chapter_is_a_one_line_error(tmp_path):
     with pytest.raises(D2lkitError, match="no released chapter 'ch99'"):
         gradescope.bundle(ROOT, "ch99", tmp_path, gradescope.Settings())
+
+
+def test_a_submission_is_every_notebook_uploaded_and_a_second_copy_is_noted(tmp_path):
+    stem = "3.6-softmax-regression-scratch"
+    shutil.copy(SAMPLES / "full" / CHAPTER / f"{stem}.ipynb", tmp_path / "mine.ipynb")
+    (tmp_path / "again").mkdir()
+    shutil.copy(SAMPLES / "partial" / CHAPTER / f"{stem}.ipynb", tmp_path / "again")
+    (tmp_path / "notes.txt").write_text("hello")
+    found = gradescope_run.submission(tmp_path)
+    assert list(found.notebooks) == [stem] and "notes.txt" in found.files
+    assert len(found.notes) == 1 and "not graded: another copy" in found.notes[0]
+
+
+def test_a_lost_worker_fails_the_run_rather_than_scoring_the_student(tmp_path, monkeypatch):
+    shutil.copy(SAMPLES / "full" / CHAPTER / "3.2-linear-regression-scratch.ipynb", tmp_path)
+
+    def lost(submissions, options, **kwargs):
+        return [Graded(submissions[0], {}, [f"3.2: {delivery.WORKER_LOST} (it ended)"])]
+
+    monkeypatch.setattr(gradescope_run.container, "lookup", lambda name: None)
+    monkeypatch.setattr(gradescope_run, "grade_submissions", lost)
+    with pytest.raises(D2lkitError, match="grading failed, not the submission"):
+        gradescope_run.grade(CHAPTER, tmp_path, USER, Limits(), 60.0)
 
 
 def _probe(folder: Path, root: Path) -> None:
