@@ -96,12 +96,22 @@ def grade(chapter: str, folder: Path, user: str, limits: Limits, timeout: float)
     return graded
 
 
-def write(results: dict, folder: Path) -> Path:
-    """`folder/results.json`, whole (written beside it, then renamed)."""
+def guard(folder: Path) -> None:
+    """The results folder, root's and closed to others before any student code runs."""
     folder.mkdir(parents=True, exist_ok=True)
+    os.chown(folder, 0, 0)
+    folder.chmod(0o755)
+
+
+def write(results: dict, folder: Path) -> Path:
+    """`folder/results.json`, whole (written beside it, then renamed); a name already there,
+    a link included, is replaced, never followed."""
     path = folder / "results.json"
     partial = folder / ".results.json.partial"
-    partial.write_text(json.dumps(results, indent=2) + "\n")
+    partial.unlink(missing_ok=True)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "w") as f:
+        f.write(json.dumps(results, indent=2) + "\n")
     os.replace(partial, path)
     return path
 
@@ -122,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             prepare(args.chapter)
             return 0
         limits = Limits(memory=args.memory, processes=args.processes, cpu_seconds=args.cpu_time)
+        guard(args.root / "results")
         graded = grade(args.chapter, args.root / "submission", args.user, limits, args.timeout)
         # the grader's own log (run_autograder's stdout) is for staff: it names hidden cases
         results = {**report.gradescope(graded), "stdout_visibility": "hidden"}
