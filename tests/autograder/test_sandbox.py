@@ -93,7 +93,7 @@ def leftover(marker: str) -> list[int]:
 def red_team(request, tmp_path_factory):
     if request.param == "bubblewrap" and sandbox.bwrap() is None:
         pytest.skip("bubblewrap is not installed")
-    user = container_user() if request.param == "container" else None
+    user = container_user("d2lkit-redteam") if request.param == "container" else None
     if request.param == "container" and user is None:
         pytest.skip("the container's sandbox drops to an unprivileged user: that needs root")
     tmp = tmp_path_factory.mktemp("class")
