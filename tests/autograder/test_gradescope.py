@@ -61,6 +61,9 @@ def test_the_bundle_holds_what_grading_needs_and_no_solution(bundle):
         and "# the chapter's datasets (fashion-mnist)" in setup
     )
     assert f"--user {USER} --memory {512 << 20}" in texts["run_autograder"].decode()
+    for script in ("setup.sh", "run_autograder"):
+        done = subprocess.run(["bash", "-n"], input=texts[script], capture_output=True)
+        assert done.returncode == 0, done.stderr
 
 
 def test_the_datasets_fetched_are_the_chapters():
