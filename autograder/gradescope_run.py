@@ -16,6 +16,7 @@ each notebook not graded or not submitted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -96,6 +97,22 @@ def grade(chapter: str, folder: Path, user: str, limits: Limits, timeout: float)
     return graded
 
 
+def cpus() -> int:
+    """The CPUs this container may use: its cgroup's CPU quota (what Gradescope sets), else the
+    CPUs it may run on. `os.cpu_count()` counts the host's, and each torch thread of a notebook
+    counts against the student's process cap."""
+    with contextlib.suppress(OSError, ValueError):
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]  # cgroup v2
+        if quota != "max":
+            return max(1, round(int(quota) / int(period)))
+    with contextlib.suppress(OSError, ValueError):
+        v1 = Path("/sys/fs/cgroup/cpu")
+        quota = int((v1 / "cpu.cfs_quota_us").read_text())
+        if quota > 0:
+            return max(1, round(quota / int((v1 / "cpu.cfs_period_us").read_text())))
+    return len(os.sched_getaffinity(0))
+
+
 def guard(folder: Path) -> None:
     """The results folder, root's and closed to others before any student code runs."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -133,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         limits = Limits(memory=args.memory, processes=args.processes, cpu_seconds=args.cpu_time)
         guard(args.root / "results")
+        os.environ.setdefault("OMP_NUM_THREADS", str(cpus()))
         graded = grade(args.chapter, args.root / "submission", args.user, limits, args.timeout)
         # the grader's own log (run_autograder's stdout) is for staff: it names hidden cases
         results = {**report.gradescope(graded), "stdout_visibility": "hidden"}

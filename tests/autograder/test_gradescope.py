@@ -101,6 +101,10 @@ def test_a_lost_worker_fails_the_run_rather_than_scoring_the_student(tmp_path, m
         gradescope_run.grade(CHAPTER, tmp_path, USER, Limits(), 60.0)
 
 
+def test_torch_threads_follow_the_containers_cpus_not_the_hosts():
+    assert 1 <= gradescope_run.cpus() <= (os.cpu_count() or 1)
+
+
 def _probe(folder: Path, root: Path) -> None:
     """A last cell in 3.6 that spoils `softmax` if the student's code runs as root, reads the
     chapter's checks or writes into the results folder: the full score says it could not."""
