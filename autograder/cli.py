@@ -1,4 +1,4 @@
-"""`autograder`: grade, check, release, build, validate, demo, report."""
+"""`autograder`: grade, check, release, build, validate, demo, report, gradescope."""
 
 from __future__ import annotations
 
@@ -171,6 +171,17 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _gradescope(args: argparse.Namespace) -> int:
+    from autograder import gradescope
+
+    settings = gradescope.Settings(
+        args.user, args.memory, args.processes, args.cpu_time, args.timeout
+    )
+    path = gradescope.bundle(args.root, args.chapter, args.out, settings)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB): upload it as the autograder")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     args.paths = [args.root / "samples" / "class"]
     return _grade(args)
@@ -258,6 +269,17 @@ def parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--root", type=Path, default=root)
     b.set_defaults(func=_build)
+
+    gs = sub.add_parser("gradescope", help="write a chapter's Gradescope autograder zip")
+    gs.add_argument("chapter", help="such as ch03")
+    gs.add_argument("--out", type=Path, required=True, help="writes autograder-CHAPTER.zip here")
+    gs.add_argument("--root", type=Path, default=root)
+    gs.add_argument("--user", default="student", help="the user student code runs as")
+    gs.add_argument("--memory", type=_size, default="512M", help="per notebook (default 512M)")
+    gs.add_argument("--processes", type=int, default=64, help="per notebook (default 64)")
+    gs.add_argument("--cpu-time", type=int, default=600, help="CPU s per process (default 600)")
+    gs.add_argument("--timeout", type=float, default=CELL_TIMEOUT, help="seconds per cell")
+    gs.set_defaults(func=_gradescope)
 
     v = sub.add_parser(
         "validate", help="solutions full marks, stubs zero, release in sync, mutants"

@@ -81,12 +81,16 @@ def _load(path: Path) -> list[dict]:
     return torch.load(io.BytesIO(data), weights_only=True)
 
 
+WORKER_LOST = "the grader lost this notebook's worker"
+"""A worker that died mid-job: never the notebook's doing (it cannot reach its worker)."""
+
+
 def from_worker(
     result: dict, exercises: list[Exercise], out_dir: Path, timeout: float, limits: Limits
 ) -> NotebookRun:
     run = NotebookRun(seconds=float(result.get("seconds", 0.0)))
     if "lost" in result:
-        reason = Problem(f"the grader lost this notebook's worker ({result['lost']})", "error")
+        reason = Problem(f"{WORKER_LOST} ({result['lost']})", "error")
         run.notes.append(reason)
         run.reasons = {e.id: reason for e in exercises}
         return run

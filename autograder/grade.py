@@ -1,7 +1,8 @@
 """`autograder grade`: run submitted notebooks in the sandbox, harvest outputs, judge them here.
 
 Notebooks run in warm workers (`autograder.worker`), one forked process per notebook, each under
-bubblewrap with namespaces and limits of its own (`autograder.sandbox`, `autograder.isolate`).
+bubblewrap with namespaces and limits of its own (`autograder.sandbox`, `autograder.isolate`), or,
+where the container is the sandbox (Gradescope), as an unprivileged user (`autograder.container`).
 Each gets a private copy of its submission's files; after its cells, the worker runs the
 student's target on every case and saves the outputs with `torch.save`. The grader loads them with
 `torch.load(weights_only=True)` (tensors and plain containers only) and compares them in this
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import torch
 
-from autograder import cgroups, delivery, engine, pool, registry, sandbox, scratch
+from autograder import cgroups, container, delivery, engine, pool, registry, sandbox, scratch
 from autograder.compare import qualname, reference_path
 from autograder.delivery import NotebookRun
 from autograder.isolate import CELL_TIMEOUT, Limits
@@ -39,14 +40,16 @@ from autograder.submissions import NOTEBOOK_FILE_CAP, Submission, find_submissio
 @dataclass(frozen=True)
 class Options:
     """How to grade: cell timeout in seconds, whether hidden cases run (not for self-checks),
-    whether notebooks run in the sandbox, the limits each notebook runs under, and whether the
-    cells the kit tags `demo` are skipped."""
+    whether notebooks run in the sandbox, the limits each notebook runs under, whether the
+    cells the kit tags `demo` are skipped, and the user each notebook runs as where the container
+    is the sandbox (no bubblewrap then)."""
 
     timeout: float = CELL_TIMEOUT
     include_hidden: bool = True
     sandbox: bool = True
     limits: Limits = field(default_factory=Limits)
     skip_demos: bool = True
+    user: container.User | None = None
 
 
 @dataclass
@@ -65,21 +68,26 @@ class Graded:
 
 
 @functools.cache
-def demo_cells(stem: str) -> frozenset[str]:
-    """The ids of the cells the kit's own solution notebook tags `demo` (output no grade depends
-    on). Taken from the kit's copy, never from the submitted file, so a student cannot mark a
-    cell of theirs to be skipped; one who changes a demo cell's id only has it run."""
+def _release(stem: str) -> tuple[dict, ...]:
+    """The cells of the notebook as the kit released it (`assignments/`)."""
     exercises = registry.for_notebook(stem)
     if not exercises:
-        return frozenset()
-    path = sandbox.PACKAGE_ROOT / "solutions" / exercises[0].chapter / f"{stem}.ipynb"
+        return ()
+    path = sandbox.PACKAGE_ROOT / "assignments" / exercises[0].chapter / f"{stem}.ipynb"
     try:
-        cells = read_cells(path)
+        return tuple(read_cells(path))
     except (OSError, ValueError):
-        return frozenset()
+        return ()
+
+
+@functools.cache
+def demo_cells(stem: str) -> frozenset[str]:
+    """The ids of the cells the kit's own notebook tags `demo` (output no grade depends on).
+    Taken from the kit's release, never from the submitted file, so a student cannot mark a
+    cell of theirs to be skipped; one who changes a demo cell's id only has it run."""
     return frozenset(
         c.get("id")
-        for c in cells
+        for c in _release(stem)
         if c.get("metadata", {}).get("autograder", {}).get("demo") and c.get("id")
     )
 
@@ -99,16 +107,8 @@ def _cells(path: Path, skip_demos: bool, stem: str | None = None) -> list[str]:
 
 @functools.cache
 def released_cells(stem: str) -> tuple[str, ...]:
-    """The code cells of the notebook as the kit released it (`assignments/`): what is not the
-    student's own code."""
-    exercises = registry.for_notebook(stem)
-    if not exercises:
-        return ()
-    path = sandbox.PACKAGE_ROOT / "assignments" / exercises[0].chapter / f"{stem}.ipynb"
-    try:
-        return tuple(c["source"] for c in read_cells(path) if c.get("cell_type") == "code")
-    except (OSError, ValueError):
-        return ()
+    """The code cells of the notebook as the kit released it: what is not the student's own code."""
+    return tuple(c["source"] for c in _release(stem) if c.get("cell_type") == "code")
 
 
 def not_from_scratch(stem: str, cells: list[str], exercises: list[Exercise]) -> dict[str, Problem]:
@@ -167,6 +167,8 @@ class _Session:
         self.scratch.mkdir()
         self.cgroups = cgroups.Delegation() if options.sandbox else None
         worker = [sys.executable, "-m", "autograder.worker"]
+        if options.user is not None:
+            worker += ["--user", str(options.user)]
         if options.sandbox:
             sandbox.prepare_data()
 
@@ -186,6 +188,8 @@ class _Session:
         # the notebooks share the cores: one torch thread pool each, not one per core each
         env.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // jobs)))
         self.log = (self.root / "workers.log").open("w")
+        if options.user is not None:
+            container.share(self.root, self.inputs, self.scratch, [Path(self.log.name)])
         self.count = itertools.count()
         self.lock = threading.Lock()
         self.pool = pool.Pool(jobs, lambda count: pool.start(argv(), env, self.log, count))
@@ -283,6 +287,27 @@ def _grade_all(
         session.close()
 
 
+def grade_submissions(
+    submissions: list[Submission],
+    options: Options,
+    jobs: int = 2,
+    *,
+    show_progress: bool = True,
+    on_graded: Callable[[Graded], None] | None = None,
+    hide: Sequence[Path] = (),
+) -> list[Graded]:
+    """Grade `submissions` as `grade` does; where the container is the sandbox (`options.user`),
+    one notebook at a time (`autograder.container.kill_all` ends all of the user's processes)."""
+    if not submissions:
+        return []
+    from tqdm.auto import tqdm
+
+    jobs = 1 if options.user is not None else jobs
+    total = sum(len(s.notebooks) for s in submissions)
+    with tqdm(total=total, desc="notebooks", unit="nb", disable=not show_progress) as progress:
+        return _grade_all(submissions, jobs, options, list(hide), progress, on_graded)
+
+
 def grade(
     paths: Iterable[Path],
     jobs: int = 2,
@@ -303,13 +328,14 @@ def grade(
     if use_sandbox and sandbox.bwrap() is None:
         raise sandbox.SandboxMissing()
     options = Options(timeout, include_hidden, use_sandbox, limits or Limits(), skip_demos)
-    from tqdm.auto import tqdm
-
     paths = [Path(p) for p in paths]
     submissions = [s for s in find_submissions(paths) if select is None or select(s)]
-    if not submissions:
-        return []
     covered = [p if p.is_dir() else p.parent for p in paths] + [Path(p) for p in hide]
-    total = sum(len(s.notebooks) for s in submissions)
-    with tqdm(total=total, desc="notebooks", unit="nb", disable=not show_progress) as progress:
-        return _grade_all(submissions, jobs, options, covered, progress, on_graded)
+    return grade_submissions(
+        submissions,
+        options,
+        jobs,
+        show_progress=show_progress,
+        on_graded=on_graded,
+        hide=covered,
+    )

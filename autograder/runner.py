@@ -135,7 +135,7 @@ def _harvest(
     return results
 
 
-def _references(exercises: list[list[str]]) -> dict[str, object]:
+def references(exercises: list[list[str]]) -> dict[str, object]:
     """Target name → reference, for the job's exercises (`[id, target, "module:qualname"]`),
     imported before the notebook's code runs, so that none of it can swap one for its own. A
     reference that cannot be imported is not substituted: the student's code runs instead."""
@@ -175,13 +175,13 @@ def run(job: dict, events: int, shell) -> None:
     runner = Runner(shell, events, job["timeout"])
     signal.signal(signal.SIGALRM, runner._alarm)
     started = time.monotonic()
-    references = _references(job["exercises"])
+    substitutes = references(job["exercises"])
     for index, source in enumerate(job["cells"]):
         runner.cell(index, source)
     for exercise_id, target, _ in job["exercises"]:
         inputs = os.path.join(job["inputs"], f"{exercise_id}.pt")
         outputs = os.path.join(job["outputs"], f"{exercise_id}.pt")
-        others = {name: r for name, r in references.items() if name != target}
+        others = {name: r for name, r in substitutes.items() if name != target}
         runner.harvest(exercise_id, target, inputs, outputs, others)
     runner.send(e="end", printed=sink.written, seconds=time.monotonic() - started)
     os._exit(0)

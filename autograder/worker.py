@@ -1,6 +1,6 @@
 """The warm worker: imports torch, d2lkit and IPython once, then forks a process per notebook.
 
-    python -m autograder.worker --channels R:W[,R:W...] [--isolate]
+    python -m autograder.worker --channels R:W[,R:W...] [--isolate | --user UID:GID:NAME]
 
 Started by the grader (under bubblewrap unless grading without a sandbox), it warms up once and
 forks one worker per channel (a pair of pipe ends the grader passed it); each reads one job per
@@ -9,6 +9,8 @@ deep: the fork takes its own namespaces (`--isolate`) and limits, then forks the
 process, a reaper, which forks the runner that executes the cells. When the runner ends, the
 reaper exits and the kernel ends everything else the notebook started. The worker holds every
 step to its deadline and kills the notebook (and with it the namespace) when one passes.
+Where the container is the sandbox (`--user`, `autograder.container`), the fork drops to that
+user instead of taking namespaces, and every process of the user ends with the notebook.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import sys
 import time
 import traceback
 
-from autograder import cgroups, isolate
+from autograder import cgroups, container, isolate
 
 KILL_GRACE_S = 2.0
 EVENTS_CAP = 1 << 20
@@ -129,7 +131,7 @@ def _reap_until(child: int) -> int:
             return _status_code(status)
 
 
-def _notebook(job: dict, events: int, limits: isolate.Limits, isolated: bool, shell) -> None:
+def _notebook(job: dict, events: int, limits: isolate.Limits, isolated: bool, user, shell) -> None:
     """The fork's body; never returns."""
     worker = os.getppid()
     log = os.dup(2)
@@ -157,6 +159,15 @@ def _notebook(job: dict, events: int, limits: isolate.Limits, isolated: bool, sh
             os.setpgid(0, 0)
             work = os.path.join(job["dir"], "work")
             inputs, outputs = job["inputs_dir"], os.path.join(job["dir"], "out")
+            if user is not None:
+                from autograder import runner
+
+                # imported while the checks are readable (a few references live there)
+                runner.references(job["exercises"])
+                container.give(job["dir"], user)
+                container.drop(user, work)
+                # a change of user clears the parent-death signal
+                isolate.die_with_parent(worker)
         isolate.apply_limits(limits)
         first = os.getpid()
         reaper = os.fork()
@@ -183,13 +194,13 @@ def _stage(job: dict) -> str:
     return f"/tmp/.stage-{int(job['id'])}"
 
 
-def run_job(job: dict, limits: isolate.Limits, isolated: bool, shell) -> dict:
+def run_job(job: dict, limits: isolate.Limits, isolated: bool, shell, user=None) -> dict:
     read, write = os.pipe()
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:
         os.close(read)
-        _notebook(job, write, limits, isolated, shell)
+        _notebook(job, write, limits, isolated, user, shell)
     os.close(write)
     events, killed = _collect(read, pid, job)
     os.close(read)
@@ -204,6 +215,8 @@ def run_job(job: dict, limits: isolate.Limits, isolated: bool, shell) -> dict:
         cgroups.leave(int(job["id"]))
     else:
         _kill_group(pid)
+    if user is not None:
+        container.kill_all(user)
     return {
         "id": job["id"],
         "status": status,
@@ -267,14 +280,14 @@ def _collect(read: int, pid: int, job: dict) -> tuple[list[dict], str | None]:
                 deadline = time.monotonic() + KILL_GRACE_S
 
 
-def _serve(channel: tuple[int, int], limits: isolate.Limits, isolated: bool, shell) -> None:
+def _serve(channel: tuple[int, int], limits: isolate.Limits, isolated: bool, user, shell) -> None:
     global _CHANNEL
     _CHANNEL = channel
     jobs, answers = os.fdopen(channel[0]), os.fdopen(channel[1], "w")
     answers.write(json.dumps({"ready": os.getpid()}) + "\n")
     answers.flush()
     for line in jobs:
-        answers.write(json.dumps(run_job(json.loads(line), limits, isolated, shell)) + "\n")
+        answers.write(json.dumps(run_job(json.loads(line), limits, isolated, shell, user)) + "\n")
         answers.flush()
 
 
@@ -282,6 +295,11 @@ def main() -> None:
     """`--channels R:W,R:W,...`: one worker per pair of pipe ends (jobs in, answers out). The
     first warms up and forks the others, so that a sandbox pays for its imports once."""
     isolated = "--isolate" in sys.argv
+    user = (
+        container.User.parse(sys.argv[sys.argv.index("--user") + 1])
+        if "--user" in sys.argv
+        else None
+    )
     spec = sys.argv[sys.argv.index("--channels") + 1]
     channels = [tuple(int(fd) for fd in pair.split(":")) for pair in spec.split(",")]
     limits = isolate.Limits(**json.loads(os.environ.pop("AUTOGRADER_LIMITS", "{}")))
@@ -290,6 +308,8 @@ def main() -> None:
     os.dup2(devnull, 0)
     os.dup2(devnull, 1)
     isolate.die_with_parent(os.getppid())
+    if user is not None:
+        container.adopt_orphans()
     shell = warm_up()
     first = os.getpid()
     mine = channels[0]
@@ -302,7 +322,7 @@ def main() -> None:
         if channel != mine:
             for fd in channel:
                 os.close(fd)
-    _serve(mine, limits, isolated, shell)
+    _serve(mine, limits, isolated, user, shell)
 
 
 if __name__ == "__main__":

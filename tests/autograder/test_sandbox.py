@@ -1,4 +1,5 @@
-"""The red team (`tests/redteam/`): hostile submissions graded beside honest ones, in the sandbox.
+"""The red team (`tests/redteam/`): hostile submissions graded beside honest ones, in the sandbox:
+bubblewrap's, and the container's (an unprivileged user, as on Gradescope; needs root).
 
 Each attack is graded as it deserves, and none reaches outside its own notebook: the honest
 submissions keep full marks, the grader survives, files outside scratch are untouched, the test's
@@ -14,10 +15,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import report, sandbox
+from autograder import container, report, sandbox
 from autograder.cli import main
-from autograder.grade import grade
+from autograder.grade import Options, grade, grade_submissions
 from autograder.isolate import Limits
+from autograder.submissions import find_submissions
+from tests.helpers import container_user
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = ROOT / "solutions" / "ch03" / "3.2-linear-regression-scratch.ipynb"
@@ -86,10 +89,13 @@ def leftover(marker: str) -> list[int]:
     return found
 
 
-@pytest.fixture(scope="module")
-def red_team(tmp_path_factory):
-    if sandbox.bwrap() is None:
+@pytest.fixture(scope="module", params=["bubblewrap", "container"])
+def red_team(request, tmp_path_factory):
+    if request.param == "bubblewrap" and sandbox.bwrap() is None:
         pytest.skip("bubblewrap is not installed")
+    user = container_user("d2lkit-redteam") if request.param == "container" else None
+    if request.param == "container" and user is None:
+        pytest.skip("the container's sandbox drops to an unprivileged user: that needs root")
     tmp = tmp_path_factory.mktemp("class")
     victim = submit(tmp / "honest")
     submit(tmp / "honest-too")
@@ -109,7 +115,11 @@ def red_team(tmp_path_factory):
             cell = cell.replace("{" + key + "}", value)
         submit(tmp / attack.stem, cell)
     try:
-        graded = grade([tmp], jobs=2, timeout=TIMEOUT, show_progress=False, limits=LIMITS)
+        if user is None:
+            graded = grade([tmp], jobs=2, timeout=TIMEOUT, show_progress=False, limits=LIMITS)
+        else:
+            options = Options(TIMEOUT, sandbox=False, limits=LIMITS, user=container.lookup(user))
+            graded = grade_submissions(find_submissions([tmp]), options, show_progress=False)
     finally:
         server.close()
     return {
