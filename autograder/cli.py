@@ -179,6 +179,12 @@ def _gradescope(args: argparse.Namespace) -> int:
     )
     path = gradescope.bundle(args.root, args.chapter, args.out, settings)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB): upload it as the autograder")
+    if args.try_:
+        from autograder import gradescope_try
+
+        with gradescope_try.layout(path, args.chapter, args.user) as root:
+            for folder in args.try_:
+                print(gradescope_try.summary(str(folder), gradescope_try.run(root, folder)))
     return 0
 
 
@@ -279,6 +285,14 @@ def parser() -> argparse.ArgumentParser:
     gs.add_argument("--processes", type=int, default=64, help="per notebook (default 64)")
     gs.add_argument("--cpu-time", type=int, default=600, help="CPU s per process (default 600)")
     gs.add_argument("--timeout", type=float, default=CELL_TIMEOUT, help="seconds per cell")
+    gs.add_argument(
+        "--try",
+        dest="try_",
+        nargs="+",
+        type=Path,
+        metavar="FOLDER",
+        help="then run the bundle here on these submissions, as Gradescope would (needs root)",
+    )
     gs.set_defaults(func=_gradescope)
 
     v = sub.add_parser(

@@ -53,6 +53,8 @@ def clone(tmp_path):
 
 
 def test_following_the_guide_runs_a_course_from_roster_to_grades(clone):
+    if os.geteuid() != 0:
+        pytest.skip("the guide's Gradescope trial makes a user and runs as root (as CI does)")
     script = "\n".join(["set -euo pipefail", *blocks(GUIDE.read_text(), "bash")])
     # nbgrader and jupyter are borrowed too: their scripts come from this environment
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
@@ -84,3 +86,5 @@ def test_following_the_guide_runs_a_course_from_roster_to_grades(clone):
     assert len(list((clone / "feedback" / "hopperg" / "ch03").glob("*.html"))) == 3
     assert len(list((clone / "solutions-ch03").glob("*.html"))) == 3
     assert (clone / "student-kit.zip").stat().st_size > 0
+    assert "samples/class/full/ch03: 16 / 16" in done.stdout
+    assert f"samples/class/partial/ch03: {expected_partial('ch03'):g} / 16" in done.stdout

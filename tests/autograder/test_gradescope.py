@@ -5,19 +5,16 @@ test makes one; elsewhere it is skipped, saying why. setup.sh's pip install is n
 network): `run_autograder` runs with this virtual environment (`AUTOGRADER_PYTHON`).
 """
 
-import json
 import os
 import shutil
 import subprocess
-import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from autograder import delivery, gradescope, gradescope_run, sandbox
+from autograder import delivery, gradescope, gradescope_run, gradescope_try, sandbox
 from autograder.grade import Graded, grade
 from autograder.isolate import Limits
 from d2lkit.data import DATASETS
@@ -141,42 +138,17 @@ def test_run_autograder_scores_the_samples_as_autograder_grade_does(bundle, tmp_
     cases["nothing"], expected["nothing"] = None, 0
     assert expected["full"] == 16 and expected["two of three"] == 15
 
-    # a folder others may pass through, as /autograder is (pytest's own is private to root)
-    root = Path(tempfile.mkdtemp(prefix="gradescope-"))
-    try:
-        root.chmod(0o755)
-        with zipfile.ZipFile(bundle) as z:
-            z.extractall(root / "source")
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "D2LKIT_CACHE")}
-        env.update(AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable)
-        prepare = [sys.executable, "-m", "autograder.gradescope_run", CHAPTER, "--prepare"]
-        env_prepare = {
-            **env,
-            "PYTHONPATH": str(root / "source"),
-            "D2LKIT_CACHE": str(root / "cache"),
-        }
-        subprocess.run(prepare, cwd=root / "source", env=env_prepare, check=True)
+    with gradescope_try.layout(bundle, CHAPTER, USER) as root:
         assert (root / "source" / "autograder" / "checks").stat().st_mode & 0o777 == 0o700
         for name, folder in cases.items():
-            shutil.rmtree(root / "submission", ignore_errors=True)
-            shutil.rmtree(root / "results", ignore_errors=True)
-            (root / "results").mkdir()
-            if folder is None:
-                (root / "submission").mkdir()
-            else:
-                shutil.copytree(folder, root / "submission")
             if name == "full":
-                _probe(root / "submission", root)
-            run = ["bash", str(root / "source" / "run_autograder")]
-            done = subprocess.run(run, env=env, capture_output=True, text=True, timeout=600)
-            assert done.returncode == 0, done.stderr[-3000:]
-            results = json.loads((root / "results" / "results.json").read_text())
-            assert results["score"] == expected[name], (name, done.stdout)
+                folder = shutil.copytree(folder, tmp_path / "probed" / CHAPTER)
+                _probe(folder, root)
+            results = gradescope_try.run(root, folder)
+            assert results["score"] == expected[name], (name, results)
             assert sum(t["score"] for t in results["tests"]) == pytest.approx(expected[name])
             assert not (root / "results" / "x").exists()
             if name in ("two of three", "nothing"):
                 assert (
                     "3.5-image-classification-dataset.ipynb was not submitted" in results["output"]
                 )
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
