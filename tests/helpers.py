@@ -7,6 +7,8 @@ import os
 import re
 import shutil
 import subprocess
+import sys
+import sysconfig
 import time
 from pathlib import Path
 
@@ -163,3 +165,19 @@ def container_user(name: str) -> str | None:
         if subprocess.run(make, capture_output=True).returncode != 0:
             time.sleep(0.5)
     return None
+
+
+def borrowing_venv(venv: Path) -> Path:
+    """A new virtual environment at `venv` that borrows this one's libraries by a plain path line
+    (so that installing into it needs no download); returns its Python. A path line runs none of
+    this environment's `.pth` files: the staff's editable d2lkit and autograder stay out."""
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    Path(purelib, "borrowed.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return python

@@ -6,12 +6,11 @@ import os
 import re
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import expected_partial
+from tests.helpers import borrowing_venv, expected_partial
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "instructors.md"
@@ -40,15 +39,7 @@ def clone(tmp_path):
     line, so that the guide's `pip install -e .` needs no download."""
     course = tmp_path / "course"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(course)], check=True)
-    subprocess.run([sys.executable, "-m", "venv", str(course / ".venv")], check=True)
-    python = course / ".venv" / "bin" / "python"
-    purelib = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    Path(purelib, "borrowed.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    borrowing_venv(course / ".venv")
     return course
 
 

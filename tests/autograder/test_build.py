@@ -18,15 +18,20 @@ def test_a_rebuild_is_byte_identical():
     assert [c.id for c in first.cells] == [c.id for c in second.cells]
 
 
-def test_a_check_cell_with_more_in_it_is_refused(tmp_path):
+def _converted_with(tmp_path, old: str, new: str):
+    """`build.convert` of SOURCE with its first `old` replaced by `new`."""
     text = SOURCE.read_text()
-    line = 'check("ch02.relative_frequencies", relative_frequencies)\n'
-    assert line in text
+    assert old in text
     broken = tmp_path / "ch02" / SOURCE.name
     broken.parent.mkdir()
-    broken.write_text(text.replace(line, line + "print('more')\n"))
+    broken.write_text(text.replace(old, new, 1))
+    return build.convert(broken)
+
+
+def test_a_check_cell_with_more_in_it_is_refused(tmp_path):
+    line = 'check("ch02.relative_frequencies", relative_frequencies)\n'
     with pytest.raises(ValueError, match="no grade cell for ch02.relative_frequencies"):
-        build.convert(broken)
+        _converted_with(tmp_path, line, line + "print('more')\n")
 
 
 def test_every_released_notebook_records_the_kit_version_that_released_it():
@@ -76,11 +81,6 @@ def test_every_notebook_ends_with_written_questions_graded_by_hand():
 
 
 def test_a_written_question_without_its_answer_is_refused(tmp_path):
-    text = SOURCE.read_text()
     marker = '# %% [markdown] tags=["answer"]'
-    assert marker in text
-    broken = tmp_path / "ch02" / SOURCE.name
-    broken.parent.mkdir()
-    broken.write_text(text.replace(marker, "# %% [markdown]", 1))
     with pytest.raises(ValueError, match="followed by a markdown cell tagged `answer`"):
-        build.convert(broken)
+        _converted_with(tmp_path, marker, "# %% [markdown]")

@@ -7,8 +7,6 @@ import os
 import pickle
 import shutil
 import subprocess
-import sys
-import sysconfig
 import textwrap
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import torch
 
 from autograder import engine, kit, kit_source, registry
 from autograder.spec import Stored
+from tests.helpers import borrowing_venv
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -25,22 +24,12 @@ CHAPTERS = sorted(p.name for p in (ROOT / "assignments").glob("ch*") if p.is_dir
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
-    """The kit built and pip-installed into a new venv. The venv borrows torch and the other
-    libraries from this one by a plain path line (so that no download is needed), which does not
-    run this environment's `.pth` files: the staff's editable d2lkit and autograder stay out."""
+    """The kit built and pip-installed into a new venv that borrows torch and the other libraries
+    from this one (`borrowing_venv`)."""
     tmp = tmp_path_factory.mktemp("kit")
     built = kit.build(ROOT, CHAPTERS, tmp / "student-kit")
     top = {p.name for p in built.iterdir()}
-    venv = tmp / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    purelib = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    Path(purelib, "borrowed.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    python = borrowing_venv(tmp / "venv")
     subprocess.run(
         [python, "-m", "pip", "install", "-q", "--no-deps", str(built)],
         check=True,
