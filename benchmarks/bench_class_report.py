@@ -31,8 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from autograder import gradebook  # noqa: E402
-from autograder import similarity  # noqa: E402
+from autograder import gradebook, similarity  # noqa: E402
 from autograder.classreport import figures, page, plots  # noqa: E402
 from autograder.classreport.make import write  # noqa: E402
 from autograder.results import points  # noqa: E402
