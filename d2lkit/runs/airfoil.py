@@ -25,6 +25,7 @@ from d2lkit.runs.spec import (
     TrainConfig,
     metrics,
     prepare_out_dir,
+    refuse_options,
     seed_everything,
     variant_of,
     write_outputs,
@@ -79,18 +80,12 @@ OPTIMIZERS: dict[str, Optimizer] = {
 
 
 def _refuse_options(spec: ModelSpec, config: TrainConfig, name: str) -> None:
-    given = {
-        "--max-batches": config.max_batches is not None,
-        "--amp": bool(config.amp) or config.amp_dtype is not None,
-        "--channels-last": bool(config.channels_last),
-        "--compile": config.compile,
-    }
-    refused = [option for option, is_set in given.items() if is_set]
-    if refused:
-        raise D2lkitError(
-            f"{spec.name} does not take {', '.join(refused)}: a linear regression on "
-            f"{NUM_EXAMPLES} rows (use --limit or --epochs for a shorter run)"
-        )
+    refuse_options(
+        config,
+        spec.name,
+        ("--max-batches", "--amp", "--channels-last", "--compile"),
+        f"a linear regression on {NUM_EXAMPLES} rows (use --limit or --epochs for a shorter run)",
+    )
     if name == "adadelta" and not config.concise and config.lr != 1.0:
         raise D2lkitError("adadelta has no learning rate: leave out --lr (or use --concise)")
 

@@ -9,9 +9,16 @@ from __future__ import annotations
 
 import time
 
-from d2lkit.errors import D2lkitError
 from d2lkit.kaggle_house import k_fold, load_kaggle_house, preprocess, train_and_pred
-from d2lkit.runs.spec import ModelSpec, Report, TrainConfig, metrics, prepare_out_dir, write_outputs
+from d2lkit.runs.spec import (
+    ModelSpec,
+    Report,
+    TrainConfig,
+    metrics,
+    prepare_out_dir,
+    refuse_options,
+    write_outputs,
+)
 
 __all__ = ["K", "WEIGHT_DECAY", "run"]
 
@@ -23,19 +30,12 @@ def _refuse_classifier_options(config: TrainConfig) -> None:
     """A one-line error naming the options set in `config` that a linear regression on 1,460
     houses cannot use: subsets would change the book's folds, and AMP, channels-last and
     compile speed up conv nets, not a (64, 331) matrix product."""
-    given = {
-        "--limit": config.limit is not None,
-        "--max-batches": config.max_batches is not None,
-        "--amp": bool(config.amp) or config.amp_dtype is not None,
-        "--channels-last": bool(config.channels_last),
-        "--compile": config.compile,
-    }
-    refused = [option for option, is_set in given.items() if is_set]
-    if refused:
-        raise D2lkitError(
-            f"kaggle-house does not take {', '.join(refused)}: it cross-validates on all 1460 "
-            "training houses (use --epochs for a shorter run)"
-        )
+    refuse_options(
+        config,
+        "kaggle-house",
+        ("--limit", "--max-batches", "--amp", "--channels-last", "--compile"),
+        "it cross-validates on all 1460 training houses (use --epochs for a shorter run)",
+    )
 
 
 def run(spec: ModelSpec, config: TrainConfig) -> Report:

@@ -25,6 +25,7 @@ from d2lkit.runs.spec import (
     TrainConfig,
     metrics,
     prepare_out_dir,
+    refuse_options,
     seed_everything,
     variant_of,
     write_outputs,
@@ -95,6 +96,7 @@ def run(spec: ModelSpec, config: TrainConfig) -> Report:
     """Train `spec`'s classifier under the schedule `config.scheduler` (default: the spec's first
     variant); report the classifier's metrics plus the lr of every epoch."""
     name = variant_of(spec, config.scheduler, config.concise)
+    refuse_options(config, spec.name, ("--compile",), "it trains the net uncompiled")
     if spec.dataset not in DATASETS:
         raise D2lkitError(f"model {spec.name!r} trains on {spec.dataset!r}, which has no loader")
     if config.out_dir is not None:
@@ -110,8 +112,6 @@ def run(spec: ModelSpec, config: TrainConfig) -> Report:
         amp_dtype=config.amp_dtype,
         channels_last=config.channels_last,
     )
-    if config.compile:
-        raise D2lkitError(f"{spec.name} does not take --compile")
     optimizer = spec.optimizer(net.parameters(), config.lr)
     step = SCHEDULES[name](optimizer, config.lr, config.epochs)
     loss = spec.loss()

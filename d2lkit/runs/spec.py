@@ -32,6 +32,7 @@ __all__ = [
     "TrainConfig",
     "metrics",
     "prepare_out_dir",
+    "refuse_options",
     "seed_everything",
     "variant_of",
     "write_outputs",
@@ -155,6 +156,24 @@ class TrainConfig:
             variant = spec.variants[key]
             config = replace(config, **{k: variant[k] for k in _VARIANT_SETTINGS if k in variant})
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})
+
+
+# the options a run may have no use for, and how to tell that one was given
+_OPTION_SET: dict[str, Callable[[TrainConfig], bool]] = {
+    "--limit": lambda c: c.limit is not None,
+    "--max-batches": lambda c: c.max_batches is not None,
+    "--amp": lambda c: bool(c.amp) or c.amp_dtype is not None,
+    "--channels-last": lambda c: bool(c.channels_last),
+    "--compile": lambda c: c.compile,
+}
+
+
+def refuse_options(config: TrainConfig, name: str, options: Iterable[str], why: str) -> None:
+    """A one-line error naming those of `options` set in `config` that the run of `name` has no
+    use for, and `why`; before any data is loaded."""
+    refused = [option for option in options if _OPTION_SET[option](config)]
+    if refused:
+        raise D2lkitError(f"{name} does not take {', '.join(refused)}: {why}")
 
 
 @dataclass

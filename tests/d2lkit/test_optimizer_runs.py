@@ -107,6 +107,7 @@ def test_lenet_schedule_changes_the_rate_between_epochs(data_root, tmp_path, cap
         (["airfoil", "--optimizer", "adadelta", "--lr", "0.1"], ("no learning rate",)),
         (["airfoil", "--max-batches", "2"], ("does not take --max-batches",)),
         (["lenet-schedule", "--scheduler", "step"], ("unknown --scheduler 'step'", "cosine")),
+        (["lenet-schedule", "--compile"], ("does not take --compile",)),
         (["lenet", "--optimizer", "adam"], ("takes no --optimizer",)),
     ],
 )
