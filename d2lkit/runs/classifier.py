@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 from torch import Tensor, nn
@@ -260,11 +260,17 @@ def summary_line(history: History) -> str:
     )
 
 
-def run(spec: ModelSpec, config: TrainConfig) -> Report:
-    """Train `spec`'s classifier on its dataset under `config`; write outputs to config.out_dir.
+class Prepared(NamedTuple):
+    train_iter: Any
+    test_iter: Any
+    net: nn.Module
+    amp: torch.dtype | None
+    channels_last: bool
 
-    The data set lives on the training device, so batches cost no host transfer.
-    """
+
+def prepare(spec: ModelSpec, config: TrainConfig) -> Prepared:
+    """A classifier run's data and net: seeded, the net on the device before any optimizer sees
+    its parameters (so that the optimizer's state follows them), and the speed-ups chosen for it."""
     if spec.dataset not in DATASETS:
         raise D2lkitError(
             f"model {spec.name!r} trains on {spec.dataset!r}; image classifiers train on "
@@ -272,7 +278,6 @@ def run(spec: ModelSpec, config: TrainConfig) -> Report:
         )
     seed_everything(config.seed)
     train_iter, test_iter = DATASETS[spec.dataset](config, spec.resize)
-    # on the device before the optimizer sees the parameters, so that its state follows them
     net = spec.build().to(config.device)
     amp, channels_last = choose_speedups(
         net,
@@ -282,6 +287,23 @@ def run(spec: ModelSpec, config: TrainConfig) -> Report:
         amp_dtype=config.amp_dtype,
         channels_last=config.channels_last,
     )
+    return Prepared(train_iter, test_iter, net, amp, channels_last)
+
+
+def speedup_settings(amp: torch.dtype | None, channels_last: bool) -> dict[str, Any]:
+    """The speed-ups a run chose, as `metrics.json`'s settings hold them."""
+    return {
+        "amp": "off" if amp is None else str(amp).removeprefix("torch."),
+        "channels_last": channels_last,
+    }
+
+
+def run(spec: ModelSpec, config: TrainConfig) -> Report:
+    """Train `spec`'s classifier on its dataset under `config`; write outputs to config.out_dir.
+
+    The data set lives on the training device, so batches cost no host transfer.
+    """
+    train_iter, test_iter, net, amp, channels_last = prepare(spec, config)
     history = fit(
         # the compiled module shares the net's parameters, so the optimizer's are the ones trained
         torch.compile(net) if config.compile else net,
@@ -304,8 +326,7 @@ def run(spec: ModelSpec, config: TrainConfig) -> Report:
         settings={
             "limit": config.limit,
             "max_batches": config.max_batches,
-            "amp": "off" if amp is None else str(amp).removeprefix("torch."),
-            "channels_last": channels_last,
+            **speedup_settings(amp, channels_last),
             "compile": config.compile,
         },
         results={

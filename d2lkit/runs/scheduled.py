@@ -17,8 +17,7 @@ from dataclasses import replace
 import torch
 
 from d2lkit import schedulers
-from d2lkit.errors import D2lkitError
-from d2lkit.runs.classifier import DATASETS, fit
+from d2lkit.runs.classifier import fit, prepare, speedup_settings
 from d2lkit.runs.spec import (
     ModelSpec,
     Report,
@@ -26,11 +25,9 @@ from d2lkit.runs.spec import (
     metrics,
     prepare_out_dir,
     refuse_options,
-    seed_everything,
     variant_of,
     write_outputs,
 )
-from d2lkit.speedups import choose_speedups
 
 __all__ = ["SCHEDULES", "run"]
 
@@ -97,21 +94,9 @@ def run(spec: ModelSpec, config: TrainConfig) -> Report:
     variant); report the classifier's metrics plus the lr of every epoch."""
     name = variant_of(spec, config.scheduler, config.concise)
     refuse_options(config, spec.name, ("--compile",), "it trains the net uncompiled")
-    if spec.dataset not in DATASETS:
-        raise D2lkitError(f"model {spec.name!r} trains on {spec.dataset!r}, which has no loader")
     if config.out_dir is not None:
         prepare_out_dir(config.out_dir)
-    seed_everything(config.seed)
-    train_iter, test_iter = DATASETS[spec.dataset](config, spec.resize)
-    net = spec.build().to(config.device)
-    amp, channels_last = choose_speedups(
-        net,
-        config.device,
-        spec.resize or 28,
-        amp=config.amp,
-        amp_dtype=config.amp_dtype,
-        channels_last=config.channels_last,
-    )
+    train_iter, test_iter, net, amp, channels_last = prepare(spec, config)
     optimizer = spec.optimizer(net.parameters(), config.lr)
     step = SCHEDULES[name](optimizer, config.lr, config.epochs)
     loss = spec.loss()
@@ -150,8 +135,7 @@ def run(spec: ModelSpec, config: TrainConfig) -> Report:
             "scheduler": name,
             "limit": config.limit,
             "max_batches": config.max_batches,
-            "amp": "off" if amp is None else str(amp).removeprefix("torch."),
-            "channels_last": channels_last,
+            **speedup_settings(amp, channels_last),
         },
         results={
             "train_loss": curves["train_loss"][-1],
