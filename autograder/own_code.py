@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 from autograder import registry, sandbox, scratch
+from autograder.grade import released_cells
 from autograder.spec import Exercise
 from autograder.submissions import NOTEBOOK_FILE_CAP, Submission, read_cells
 
@@ -89,9 +90,7 @@ def notebook_code(path: Path, exercises: list[Exercise]) -> dict[str, str]:
         released = _solution_cell(exercise)
         source = by_grade_id.get(_grade_id(released)) if released is not None else None
         if source is None:
-            given = [
-                c["source"] for c in _cells("assignments", exercise.notebook, exercise.chapter)
-            ]
+            given = list(released_cells(exercise.notebook))
             mine = scratch.student_cells([c["source"] for c in cells], given)
             source = next((s for _, s in mine if _defines(s, exercise.target)), None)
         if source is not None:
