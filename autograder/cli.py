@@ -291,7 +291,7 @@ def parser() -> argparse.ArgumentParser:
         nargs="+",
         type=Path,
         metavar="FOLDER",
-        help="then run the bundle here on these submissions, as Gradescope would (needs root)",
+        help="then run the bundle here, as Gradescope would, on your own test submissions (as root)",
     )
     gs.set_defaults(func=_gradescope)
 

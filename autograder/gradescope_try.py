@@ -6,7 +6,8 @@ prepared as `setup.sh` prepares it (the chapter's datasets from this machine's d
 only where it lacks them), then for each folder to try `submission/` its notebooks and `results/`.
 `run_autograder` runs with this virtual environment's Python (`AUTOGRADER_PYTHON`) in place of the
 image's; setup.sh's installs (apt, pip) are not run. It runs the notebooks as the bundle's user,
-as on Gradescope, so trying needs root and that user.
+as on Gradescope, so trying needs root and that user. It is for the staff's own test
+submissions: here no bubblewrap surrounds that user, who reads what any user may read.
 """
 
 from __future__ import annotations
